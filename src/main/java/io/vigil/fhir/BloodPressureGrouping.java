@@ -1,0 +1,43 @@
+package io.vigil.fhir;
+
+import io.vigil.model.DeviceObservation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Groups the systolic, diastolic and mean values of one measurement (same device, same time) so that they
+ * become one blood pressure panel. A group without both systolic and diastolic is split back into single values.
+ */
+final class BloodPressureGrouping {
+
+    private BloodPressureGrouping() {
+    }
+
+    /** Every observation in exactly one group, in message order; non-BP values are groups of one. */
+    static List<List<DeviceObservation>> group(List<DeviceObservation> observations) {
+        Map<String, List<DeviceObservation>> groups = new LinkedHashMap<>();
+        for (DeviceObservation obs : observations) {
+            String key = obs.panelRole() == null || "panel".equals(obs.panelRole())
+                    ? "single:" + groups.size()
+                    : "bp:" + obs.device().id() + "|" + obs.effective() + "|" + obs.patient();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(obs);
+        }
+        List<List<DeviceObservation>> result = new ArrayList<>();
+        for (List<DeviceObservation> group : groups.values()) {
+            if (group.get(0).panelRole() != null && !"panel".equals(group.get(0).panelRole()) && !isCompletePanel(group)) {
+                group.forEach(obs -> result.add(List.of(obs)));
+            } else {
+                result.add(group);
+            }
+        }
+        return result;
+    }
+
+    static boolean isCompletePanel(List<DeviceObservation> group) {
+        boolean systolic = group.stream().anyMatch(o -> "systolic".equals(o.panelRole()));
+        boolean diastolic = group.stream().anyMatch(o -> "diastolic".equals(o.panelRole()));
+        return systolic && diastolic;
+    }
+}

@@ -1,0 +1,117 @@
+package io.vigil.hl7;
+
+import ca.uhn.hl7v2.AcknowledgmentCode;
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.ErrorCode;
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.v26.message.ACK;
+import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
+import ca.uhn.hl7v2.parser.PipeParser;
+import ca.uhn.hl7v2.util.idgenerator.UUIDGenerator;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import java.io.IOException;
+import java.nio.charset.Charset;
+
+/**
+ * The one HAPI context of the appliance: parses every HL7 v2 version into the v2.6 structures (PCD-01 is v2.6;
+ * 2.4 and 2.5 senders map onto it) without HAPI's conformance validation, which refuses real devices' quirks.
+ * Vigil checks what it needs itself and says why in the NAK.
+ */
+public final class Hl7Codec {
+
+    private final HapiContext context;
+    private final PipeParser parser;
+    private final Charset defaultCharset;
+
+    public Hl7Codec(Charset defaultCharset) {
+        this.defaultCharset = defaultCharset;
+        context = new DefaultHapiContext();
+        context.setValidationContext(ValidationContextFactory.noValidation());
+        context.setModelClassFactory(new CanonicalModelClassFactory("2.6"));
+        // the default generator writes an id file into the working directory
+        context.getParserConfiguration().setIdGenerator(new UUIDGenerator());
+        parser = context.getPipeParser();
+    }
+
+    public HapiContext context() {
+        return context;
+    }
+
+    /** Decodes a frame in the charset MSH-18 names, else the configured default. */
+    public String decode(byte[] frame) {
+        return new String(frame, Hl7Charsets.fromMsh18(frame, defaultCharset));
+    }
+
+    public Message parse(String text) throws Hl7Rejection {
+        String normalised = text.strip().replace("\r\n", "\r").replace('\n', '\r');
+        if (!normalised.startsWith("MSH") || normalised.length() < 8) {
+            throw new Hl7Rejection(AcknowledgmentCode.AR, ErrorCode.SEGMENT_SEQUENCE_ERROR, "VIGIL-HL7-001", null,
+                    "not an HL7 v2 message: it does not start with an MSH segment");
+        }
+        try {
+            return parser.parse(normalised);
+        } catch (HL7Exception e) {
+            throw new Hl7Rejection(AcknowledgmentCode.AR, ErrorCode.APPLICATION_INTERNAL_ERROR, "VIGIL-HL7-002",
+                    null, "HL7 parse error: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** MSA|AA, MSH-9 ACK^&lt;trigger&gt;^ACK, built by HAPI from the inbound header. */
+    public String accept(Message inbound) {
+        try {
+            return parser.encode(inbound.generateACK());
+        } catch (HL7Exception | IOException e) {
+            throw new IllegalStateException("cannot build ACK", e);
+        }
+    }
+
+    /**
+     * A NAK with MSA-1 AE or AR and an ERR segment saying why. {@code inbound} is null when the message could not
+     * be parsed: the header fields are then read from the raw text where possible.
+     */
+    public String reject(Message inbound, String rawText, Hl7Rejection rejection) {
+        HL7Exception error = new HL7Exception(rejection.describe(), rejection.errorCode());
+        try {
+            Message header = inbound != null ? inbound : headerOnly(rawText);
+            if (header != null) {
+                return parser.encode(header.generateACK(rejection.ackCode(), error));
+            }
+            ACK ack = new ACK();
+            ack.setParser(parser);
+            ack.initQuickstart("ACK", null, "P");
+            ack.getMSA().getAcknowledgmentCode().setValue(rejection.ackCode().name());
+            error.populateResponse(ack, rejection.ackCode(), 0);
+            return parser.encode(ack);
+        } catch (HL7Exception | IOException e) {
+            throw new IllegalStateException("cannot build NAK", e);
+        }
+    }
+
+    /** The inbound MSH alone, so that a NAK can echo MSH-10 of a message whose body does not parse. */
+    private Message headerOnly(String rawText) {
+        if (rawText == null) {
+            return null;
+        }
+        String text = rawText.strip().replace('\n', '\r');
+        if (!text.startsWith("MSH")) {
+            return null;
+        }
+        int end = text.indexOf('\r');
+        try {
+            return parser.parse(end > 0 ? text.substring(0, end) : text);
+        } catch (HL7Exception | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown";
+        }
+        int nl = s.indexOf('\n');
+        return nl > 0 ? s.substring(0, nl) : s;
+    }
+
+}

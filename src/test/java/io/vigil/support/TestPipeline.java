@@ -1,0 +1,33 @@
+package io.vigil.support;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.vigil.fhir.FhirBundleBuilder;
+import io.vigil.hl7.Hl7Codec;
+import io.vigil.hl7.Hl7Rejection;
+import io.vigil.hl7.PatientIdentifierSystems;
+import io.vigil.hl7.Pcd01Extractor;
+import io.vigil.model.ObservationBatch;
+import io.vigil.normalize.Terminology;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+
+/** The production parse, extract and build chain, wired as the appliance wires it, on the repo's mappings/. */
+public final class TestPipeline {
+
+    public static final FhirContext FHIR = FhirContext.forR4Cached();
+    public static final Terminology TERMINOLOGY = Terminology.load(Path.of("mappings"));
+    public static final Hl7Codec CODEC = new Hl7Codec(StandardCharsets.UTF_8);
+    public static final Pcd01Extractor EXTRACTOR = new Pcd01Extractor(TERMINOLOGY, ZoneId.of("UTC"),
+            new PatientIdentifierSystems(Map.of()));
+    public static final FhirBundleBuilder BUNDLES = new FhirBundleBuilder(FHIR, TERMINOLOGY);
+
+    private TestPipeline() {
+    }
+
+    public static ObservationBatch extract(String hl7) throws Hl7Rejection {
+        return EXTRACTOR.extract(CODEC.parse(hl7), Instant.parse("2026-01-01T00:00:00Z"), "0");
+    }
+}
