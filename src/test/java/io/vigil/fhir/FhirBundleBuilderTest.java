@@ -1,0 +1,78 @@
+package io.vigil.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.model.ObservationBatch;
+import io.vigil.support.FhirValidation;
+import io.vigil.support.Samples;
+import io.vigil.support.TestPipeline;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.junit.jupiter.api.Test;
+
+class FhirBundleBuilderTest {
+
+    private static Bundle bundleOf(String sample) throws Exception {
+        return TestPipeline.BUNDLES.build(TestPipeline.extract(Samples.hl7(sample)));
+    }
+
+    private static Observation observation(Bundle bundle, String loinc) {
+        return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(Observation.class::isInstance).map(Observation.class::cast)
+                .filter(o -> o.getCode().getCoding().stream().anyMatch(c -> loinc.equals(c.getCode())))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void shouldBuildTheSameBundleForTheSameMessage() throws Exception {
+        assertThat(TestPipeline.BUNDLES.toJson(bundleOf("04"))).isEqualTo(TestPipeline.BUNDLES.toJson(bundleOf("04")));
+    }
+
+    @Test
+    void shouldMakeEveryEntryAConditionalCreate() throws Exception {
+        assertThat(bundleOf("04").getEntry()).allSatisfy(e -> {
+            assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST);
+            assertThat(e.getRequest().getIfNoneExist()).startsWith("identifier=");
+        });
+    }
+
+    @Test
+    void shouldGiveObservationsOfDifferentMessagesDifferentIdentifiers() throws Exception {
+        String hl7 = Samples.hl7("04");
+        Bundle first = TestPipeline.BUNDLES.build(TestPipeline.extract(hl7));
+        Bundle second = TestPipeline.BUNDLES.build(TestPipeline.extract(hl7.replace("0104ef190d604db188c3", "other-id")));
+
+        assertThat(observation(first, "8867-4").getIdentifierFirstRep().getValue())
+                .isNotEqualTo(observation(second, "8867-4").getIdentifierFirstRep().getValue());
+    }
+
+    @Test
+    void shouldSplitAnIncompleteBloodPressureIntoSingleValues() throws Exception {
+        String systolicOnly = Samples.hl7("04").replaceAll("OBX\\|5\\|[^\\r]*\\r", "");
+        Bundle bundle = TestPipeline.BUNDLES.build(TestPipeline.extract(systolicOnly));
+
+        assertThat(bundle.getEntry()).noneMatch(e -> e.getResource() instanceof Observation o
+                && "85354-9".equals(o.getCode().getCodingFirstRep().getCode()));
+        assertThat(observation(bundle, "8480-6").getValueQuantity().getValue()).isEqualByComparingTo("120");
+        assertThat(FhirValidation.errors(bundle)).isEmpty();
+    }
+
+    @Test
+    void shouldNotClaimAProfileForAUnitTheProfileForbids() throws Exception {
+        String bpm = Samples.hl7("04").replace("{beat}/min^{beat}/min^UCUM", "beats^beats^LOCAL");
+        ObservationBatch batch = TestPipeline.extract(bpm);
+        Observation pulse = observation(TestPipeline.BUNDLES.build(batch), "8867-4");
+
+        assertThat(pulse.getMeta().getProfile()).isEmpty();
+        assertThat(pulse.getValueQuantity().getUnit()).isEqualTo("beats");
+    }
+
+    @Test
+    void validatorShouldReportAProfileViolation() throws Exception {
+        Bundle bundle = bundleOf("04");
+        Observation panel = observation(bundle, "85354-9");
+        panel.getComponent().clear(); // the bp profile requires systolic and diastolic components
+
+        assertThat(FhirValidation.errors(bundle)).isNotEmpty();
+    }
+}
