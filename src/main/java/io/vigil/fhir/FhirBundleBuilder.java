@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
@@ -80,12 +81,12 @@ public final class FhirBundleBuilder {
         Observation o = base(obs, stableId(obs.sourceKey()));
         o.setCode(code(obs));
         ObservationValue v = obs.value();
-        if (v.isQuantity()) {
+        if (v.hasQuantity()) {
             o.setValue(quantity(v));
         } else if (v.text() != null) {
             o.setValue(new StringType(v.text()));
         }
-        if (obs.alarmLimits() != null && v.isQuantity()) {
+        if (obs.alarmLimits() != null && v.hasQuantity()) {
             Observation.ObservationReferenceRangeComponent range = o.addReferenceRange();
             range.setText("device alarm limits");
             if (obs.alarmLimits().low() != null) {
@@ -95,8 +96,7 @@ public final class FhirBundleBuilder {
                 range.setHigh(quantity(ObservationValue.quantity(obs.alarmLimits().high(), v.ucum(), v.unitAsSent())));
             }
         }
-        String profile = terminology.byMdc(obs.code().mdcCode())
-                .map(e -> VitalSignProfiles.urlFor(e.vitalProfile(), v.ucum())).orElse(null);
+        String profile = entry(obs).map(e -> VitalSignProfiles.urlFor(e.vitalProfile(), v.ucum())).orElse(null);
         if (profile != null && obs.code().loinc() != null) {
             o.getMeta().addProfile(profile);
             o.addCategory(vitalSignsCategory());
@@ -150,7 +150,7 @@ public final class FhirBundleBuilder {
         CodeableConcept cc = new CodeableConcept();
         if (obs.code().loinc() != null) {
             cc.addCoding().setSystem(FhirSystems.LOINC).setCode(obs.code().loinc())
-                    .setDisplay(terminology.byMdc(obs.code().mdcCode()).map(CodeEntry::loincDisplay).orElse(null));
+                    .setDisplay(entry(obs).map(CodeEntry::loincDisplay).orElse(null));
         }
         if (obs.code().senderLoinc() != null && !obs.code().senderLoinc().equals(obs.code().loinc())) {
             cc.addCoding().setSystem(FhirSystems.LOINC).setCode(obs.code().senderLoinc());
@@ -160,6 +160,12 @@ public final class FhirBundleBuilder {
         }
         cc.setText(obs.code().display() != null ? obs.code().display() : obs.code().mdcRefId());
         return cc;
+    }
+
+    /** The code map row for an observation: by its MDC code, else (device JSON coded in LOINC only) by LOINC. */
+    private Optional<CodeEntry> entry(DeviceObservation obs) {
+        return obs.code().mdcCode() != null ? terminology.byMdc(obs.code().mdcCode())
+                : terminology.byLoinc(obs.code().loinc());
     }
 
     private static Quantity quantity(ObservationValue v) {

@@ -16,7 +16,7 @@ public record ObservationValue(BigDecimal quantity, String ucum, String unitAsSe
         return new ObservationValue(null, null, null, text);
     }
 
-    public boolean isQuantity() {
+    public boolean hasQuantity() {
         return quantity != null;
     }
 }

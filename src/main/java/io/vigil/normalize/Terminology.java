@@ -18,25 +18,37 @@ public final class Terminology {
 
     private final Map<String, CodeEntry> codes;
     private final Map<String, String> units;
+    private final Map<String, CodeEntry> byLoinc = new HashMap<>();
 
-    private Terminology(Map<String, CodeEntry> codes, Map<String, String> units) {
-        this.codes = Map.copyOf(codes);
+    private Terminology(List<CodeEntry> rows, Map<String, String> units) {
+        Map<String, CodeEntry> byMdc = new HashMap<>();
+        for (CodeEntry row : rows) {
+            byMdc.put(row.mdcCode(), row);
+            if (row.loinc() != null) {
+                byLoinc.putIfAbsent(row.loinc(), row);
+            }
+        }
+        this.codes = Map.copyOf(byMdc);
         this.units = Map.copyOf(units);
     }
 
     /** Reads {@code <mappingsDir>/codes/mdc-loinc.csv} and {@code <mappingsDir>/units/ucum.csv}. */
     public static Terminology load(Path mappingsDir) {
-        Map<String, CodeEntry> codes = new HashMap<>();
+        List<CodeEntry> codes = new java.util.ArrayList<>();
         for (String[] row : readCsv(mappingsDir.resolve("codes/mdc-loinc.csv"), 8)) {
-            CodeEntry entry = new CodeEntry(row[0], blankToNull(row[1]), blankToNull(row[2]), blankToNull(row[3]),
-                    blankToNull(row[4]), blankToNull(row[5]), blankToNull(row[6]));
-            codes.put(entry.mdcCode(), entry);
+            codes.add(new CodeEntry(row[0], blankToNull(row[1]), blankToNull(row[2]), blankToNull(row[3]),
+                    blankToNull(row[4]), blankToNull(row[5]), blankToNull(row[6])));
         }
         Map<String, String> units = new HashMap<>();
         for (String[] row : readCsv(mappingsDir.resolve("units/ucum.csv"), 3)) {
             units.put(row[0], row[1]);
         }
         return new Terminology(codes, units);
+    }
+
+    /** The first row (in file order) that maps to this LOINC code. */
+    public Optional<CodeEntry> byLoinc(String loinc) {
+        return Optional.ofNullable(loinc == null ? null : byLoinc.get(loinc));
     }
 
     public Optional<CodeEntry> byMdc(String mdcCode) {

@@ -1,0 +1,45 @@
+package io.vigil.broker;
+
+import io.vigil.config.VigilProperties;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Opens the embedded Artemis to devices: MQTT on vigil.mqtt.port and CORE/AMQP on vigil.artemis.port (Spring
+ * Boot's embedded broker listens in-VM only), and binds the durable queue that collects every device's
+ * observation topic.
+ */
+@Component
+class BrokerAcceptors implements ArtemisConfigurationCustomizer {
+
+    static final String MQTT_ACCEPTOR = "mqtt";
+    static final String CORE_ACCEPTOR = "core";
+    /** MQTT topic vigil/devices/{deviceId}/observations arrives on this Artemis address pattern. */
+    public static final String DEVICE_ADDRESS = "vigil.devices.*.observations";
+    public static final String MQTT_INBOX = "vigil.mqtt.inbox";
+
+    private final VigilProperties properties;
+
+    BrokerAcceptors(VigilProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public void customize(Configuration configuration) {
+        try {
+            configuration.addAcceptorConfiguration(MQTT_ACCEPTOR, "tcp://%s:%d?protocols=MQTT".formatted(
+                    properties.mqtt().host(), properties.mqtt().port()));
+            configuration.addAcceptorConfiguration(CORE_ACCEPTOR, "tcp://%s:%d?protocols=CORE,AMQP".formatted(
+                    properties.artemis().host(), properties.artemis().port()));
+        } catch (Exception e) {
+            throw new IllegalStateException("Invalid broker acceptor settings", e);
+        }
+        configuration.addQueueConfiguration(QueueConfiguration.of(MQTT_INBOX)
+                .setAddress(DEVICE_ADDRESS)
+                .setRoutingType(RoutingType.MULTICAST)
+                .setDurable(true));
+    }
+}

@@ -1,0 +1,57 @@
+package io.vigil.console;
+
+import io.vigil.config.VigilProperties;
+import io.vigil.delivery.EhrDelivery;
+import io.vigil.ingest.Hl7Ingest;
+import io.vigil.ingest.MqttIngest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** GET /api/status: listeners, destination, counters and the depth of every Vigil queue, for operators and scripts. */
+@RestController
+class StatusController {
+
+    private final VigilProperties properties;
+    private final EmbeddedActiveMQ broker;
+    private final Hl7Ingest hl7;
+    private final MqttIngest mqtt;
+    private final EhrDelivery delivery;
+
+    StatusController(VigilProperties properties, EmbeddedActiveMQ broker, Hl7Ingest hl7, MqttIngest mqtt,
+                     EhrDelivery delivery) {
+        this.properties = properties;
+        this.broker = broker;
+        this.hl7 = hl7;
+        this.mqtt = mqtt;
+        this.delivery = delivery;
+    }
+
+    @GetMapping(value = "/api/status", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("listeners", Map.of(
+                "mllp", properties.mllp().host() + ":" + properties.mllp().port(),
+                "mqtt", properties.mqtt().host() + ":" + properties.mqtt().port(),
+                "artemis", properties.artemis().host() + ":" + properties.artemis().port()));
+        status.put("destination", delivery.getDestination());
+        status.put("hl7", Map.of("accepted", hl7.getAccepted(), "rejected", hl7.getRejected(),
+                "storeFailures", hl7.getStoreFailures(), "waveformRowsSkipped", hl7.getWaveformRowsSkipped()));
+        status.put("mqtt", Map.of("accepted", mqtt.getAccepted(), "quarantined", mqtt.getQuarantined()));
+        status.put("delivery", Map.of("delivered", delivery.getDelivered(), "failedAttempts", delivery.getFailedAttempts()));
+        Map<String, Long> depths = new LinkedHashMap<>();
+        properties.queue().forEach((role, name) -> depths.put(name, depth(name)));
+        status.put("queues", depths);
+        return status;
+    }
+
+    private long depth(String name) {
+        Queue queue = broker.getActiveMQServer().locateQueue(SimpleString.of(name));
+        return queue == null ? 0 : queue.getMessageCount();
+    }
+}

@@ -1,0 +1,112 @@
+package io.vigil.ingest;
+
+import ca.uhn.hl7v2.AcknowledgmentCode;
+import ca.uhn.hl7v2.ErrorCode;
+import ca.uhn.hl7v2.model.Message;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vigil.hl7.Hl7Codec;
+import io.vigil.hl7.Hl7Rejection;
+import io.vigil.hl7.Pcd01Extractor;
+import io.vigil.model.CanonicalJson;
+import io.vigil.model.ObservationBatch;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jmx.export.annotation.ManagedAttribute;
+import org.springframework.jmx.export.annotation.ManagedResource;
+import org.springframework.stereotype.Component;
+
+/**
+ * The steps of route ingest-hl7: read a frame into a batch of canonical observations (or a NAK saying why not),
+ * and acknowledge only after the route stored the batch durably.
+ */
+@Component("hl7Ingest")
+@ManagedResource(objectName = "io.vigil:type=Ingest,name=hl7", description = "HL7 v2 over MLLP")
+public class Hl7Ingest {
+
+    /** camel-mllp sends this exchange property as the acknowledgement. */
+    static final String MLLP_ACK = "CamelMllpAcknowledgementString";
+    private static final String PARSED = "vigil.hl7.message";
+    private static final Logger LOG = LoggerFactory.getLogger(Hl7Ingest.class);
+
+    private final Hl7Codec codec;
+    private final Pcd01Extractor extractor;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong storeFailures = new AtomicLong();
+    private final AtomicLong waveformRowsSkipped = new AtomicLong();
+
+    public Hl7Ingest(Hl7Codec codec, Pcd01Extractor extractor) {
+        this.codec = codec;
+        this.extractor = extractor;
+    }
+
+    /** Body byte[] frame in; body batch JSON out with header VigilAccepted, or the NAK set and the header false. */
+    public void read(Exchange exchange) throws JsonProcessingException {
+        byte[] frame = exchange.getIn().getBody(byte[].class);
+        String sha256 = Hashes.sha256(frame);
+        String text = codec.decode(frame);
+        Message message = null;
+        try {
+            message = codec.parse(text);
+            exchange.setProperty(PARSED, message);
+            ObservationBatch batch = extractor.extract(message, Instant.now(), sha256);
+            exchange.getIn().setBody(CanonicalJson.MAPPER.writeValueAsString(batch));
+            exchange.getIn().setHeader(IngestHeaders.ACCEPTED, true);
+            exchange.getIn().setHeader(IngestHeaders.CONTROL_ID, batch.source().messageControlId());
+            exchange.getIn().setHeader(IngestHeaders.SENDER, batch.source().sender());
+            exchange.getIn().setHeader(IngestHeaders.PAYLOAD_SHA256, sha256);
+            exchange.getIn().setHeader(IngestHeaders.PROTOCOL, Pcd01Extractor.PROTOCOL);
+            exchange.getIn().setHeader(IngestHeaders.OBSERVATION_COUNT, batch.observations().size());
+            waveformRowsSkipped.addAndGet(batch.skippedWaveforms());
+        } catch (Hl7Rejection rejection) {
+            rejected.incrementAndGet();
+            exchange.getIn().setHeader(IngestHeaders.ACCEPTED, false);
+            exchange.setProperty(MLLP_ACK, codec.reject(message, text, rejection));
+            LOG.warn("NAK {} {} at {} for HL7 message sha256 {}", rejection.ackCode(), rejection.vigilCode(),
+                    rejection.location() == null ? "-" : rejection.location(), Hashes.shortForm(sha256));
+        }
+    }
+
+    /** MSA|AA, sent once the batch is on the durable queue. */
+    public void acknowledge(Exchange exchange) {
+        Message message = exchange.getProperty(PARSED, Message.class);
+        exchange.setProperty(MLLP_ACK, codec.accept(message));
+        accepted.incrementAndGet();
+        LOG.debug("ACK {} ({} observations)", exchange.getIn().getHeader(IngestHeaders.CONTROL_ID),
+                exchange.getIn().getHeader(IngestHeaders.OBSERVATION_COUNT));
+    }
+
+    /** The message could not be stored: NAK AE so that the sender keeps it and sends it again. */
+    public void storeFailed(Exchange exchange) {
+        storeFailures.incrementAndGet();
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Hl7Rejection rejection = new Hl7Rejection(AcknowledgmentCode.AE, ErrorCode.APPLICATION_INTERNAL_ERROR,
+                "VIGIL-HL7-010", null, "the message could not be stored; send it again");
+        exchange.setProperty(MLLP_ACK, codec.reject(exchange.getProperty(PARSED, Message.class), null, rejection));
+        LOG.error("NAK AE VIGIL-HL7-010 for control id {}: store failed: {}",
+                exchange.getIn().getHeader(IngestHeaders.CONTROL_ID), cause == null ? "unknown" : cause.toString());
+    }
+
+    @ManagedAttribute(description = "Messages ACKed (AA) after durable store")
+    public long getAccepted() {
+        return accepted.get();
+    }
+
+    @ManagedAttribute(description = "Messages refused with a NAK (AE/AR)")
+    public long getRejected() {
+        return rejected.get();
+    }
+
+    @ManagedAttribute(description = "Messages NAKed because the durable store failed")
+    public long getStoreFailures() {
+        return storeFailures.get();
+    }
+
+    @ManagedAttribute(description = "Sampled waveform OBX rows counted and not kept")
+    public long getWaveformRowsSkipped() {
+        return waveformRowsSkipped.get();
+    }
+}
