@@ -1,6 +1,7 @@
 package io.vigil.testfhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.test.config.TestR4Config;
@@ -22,6 +23,8 @@ public final class FhirTestServer {
         int port = Integer.parseInt(args[0]);
         AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext(TestR4Config.class);
         FhirContext fhir = spring.getBean(FhirContext.class);
+        // tests poll the same search until data arrives: never answer from the search-result cache
+        spring.getBean(JpaStorageSettings.class).setReuseCachedSearchResultsForMillis(null);
 
         RestfulServer restful = new RestfulServer(fhir);
         restful.registerProviders(((ResourceProviderFactory) spring.getBean("myResourceProvidersR4")).createProviders());

@@ -1,0 +1,207 @@
+package io.vigil.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.vigil.support.ApplianceTestSupport;
+import io.vigil.support.FhirTestServer;
+import io.vigil.support.Samples;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The whole appliance with its real listeners, delivering to a real HAPI FHIR JPA server. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class EndToEndIT {
+
+    private static final Duration DELIVERY = Duration.ofSeconds(60);
+    private static final CacheControlDirective NO_CACHE = new CacheControlDirective().setNoCache(true);
+    private static ApplianceTestSupport.Ports ports;
+
+    @DynamicPropertySource
+    static void listeners(DynamicPropertyRegistry registry) {
+        ports = ApplianceTestSupport.register(registry, FhirTestServer.baseUrl());
+    }
+
+    @Autowired
+    TestRestTemplate http;
+
+    @Autowired
+    EmbeddedActiveMQ broker;
+
+    private final IGenericClient ehr = ApplianceTestSupport.fhirClient(FhirTestServer.baseUrl());
+
+    private List<Observation> observationsOf(String system, String value) {
+        Bundle result = ehr.search().forResource(Observation.class)
+                .where(Observation.SUBJECT.hasChainedProperty(Patient.IDENTIFIER.exactly().systemAndIdentifier(system, value)))
+                .count(100).cacheControl(NO_CACHE).returnBundle(Bundle.class).execute();
+        return result.getEntry().stream().map(e -> (Observation) e.getResource()).toList();
+    }
+
+    private int patientsWith(String system, String value) {
+        return ehr.search().forResource(Patient.class).where(Patient.IDENTIFIER.exactly().systemAndIdentifier(system, value))
+                .cacheControl(NO_CACHE).returnBundle(Bundle.class).execute().getEntry().size();
+    }
+
+    private static Observation withLoinc(List<Observation> observations, String loinc) {
+        return observations.stream()
+                .filter(o -> o.getCode().getCoding().stream().anyMatch(c -> loinc.equals(c.getCode())))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + loinc));
+    }
+
+    @Test
+    void shouldAckAcmeNibpAndChartBloodPressurePanelAndHeartRateInTheEhr() throws Exception {
+        String ack = ApplianceTestSupport.sendHl7(ports.mllp(), Samples.hl7("04"));
+
+        assertThat(ack).contains("MSA|AA|0104ef190d604db188c3").contains("ACK^R01^ACK");
+        await().atMost(DELIVERY).untilAsserted(() ->
+                assertThat(observationsOf("urn:vigil:id:NIST", "HO2009001")).extracting(o -> o.getCode().getCodingFirstRep().getCode())
+                        .contains("85354-9", "8867-4"));
+        List<Observation> charted = observationsOf("urn:vigil:id:NIST", "HO2009001");
+        Observation bp = withLoinc(charted, "85354-9");
+        assertThat(bp.getComponent()).extracting(c -> c.getCode().getCodingFirstRep().getCode() + "=" + c.getValueQuantity().getValue().toPlainString() + " " + c.getValueQuantity().getCode())
+                .contains("8480-6=120 mm[Hg]", "8462-4=80 mm[Hg]");
+        Observation pulse = withLoinc(charted, "8867-4");
+        assertThat(pulse.getValueQuantity().getValue()).isEqualByComparingTo("63");
+        assertThat(pulse.getValueQuantity().getCode()).isEqualTo("/min");
+    }
+
+    @Test
+    void shouldCreateNothingNewWhenTheSameMessageIsSentAgain() throws Exception {
+        String hl7 = Samples.hl7("02");
+        assertThat(ApplianceTestSupport.sendHl7(ports.mllp(), hl7)).contains("MSA|AA|MSGID1234");
+        await().atMost(DELIVERY).until(() -> observationsOf("urn:vigil:id:Imaginary-Hospital", "1").size() == 1);
+
+        assertThat(ApplianceTestSupport.sendHl7(ports.mllp(), hl7)).contains("MSA|AA|MSGID1234");
+        await().atMost(DELIVERY).until(() -> depth("vigil.delivery.ehr") == 0 && depth("vigil.observations") == 0);
+        Thread.sleep(1000); // let the second transaction finish on the server side
+
+        assertThat(observationsOf("urn:vigil:id:Imaginary-Hospital", "1")).hasSize(1);
+        assertThat(patientsWith("urn:vigil:id:Imaginary-Hospital", "1")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAckEveryPcd01SampleIncludingVendorQuirks() throws Exception {
+        for (String sample : List.of("01", "03", "05")) {
+            assertThat(ApplianceTestSupport.sendHl7(ports.mllp(), Samples.hl7(sample))).as(sample).contains("MSA|AA");
+        }
+        await().atMost(DELIVERY).untilAsserted(() -> {
+            assertThat(observationsOf("urn:vigil:id:Philips", "12345")).hasSize(2);
+            assertThat(observationsOf("urn:vigil:id:Hospital", "2eefgghy")).hasSize(4);
+        });
+    }
+
+    @Test
+    void shouldRefuseAdtWithApplicationReject() throws Exception {
+        assertThat(ApplianceTestSupport.sendHl7(ports.mllp(), Samples.hl7("10"))).contains("MSA|AR").contains("VIGIL-HL7-004");
+    }
+
+    @Test
+    void shouldNakGarbageAndKeepServingTheNextMessage() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", ports.mllp())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(mllp("this is not an HL7 message at all"));
+            out.flush();
+            String nak = readFrame(socket.getInputStream());
+            assertThat(nak).contains("MSA|AR").contains("VIGIL-HL7-001");
+        }
+        try (Socket socket = new Socket("127.0.0.1", ports.mllp())) {
+            socket.getOutputStream().write(new byte[] {0, 1, 2, 3, (byte) 0xff, 10, 13});
+            socket.getOutputStream().flush();
+        }
+
+        assertThat(ApplianceTestSupport.sendHl7(ports.mllp(), Samples.hl7("04").replace("0104ef190d604db188c3", "after-garbage")))
+                .contains("MSA|AA|after-garbage");
+    }
+
+    @Test
+    void shouldChartDeviceJsonPublishedOverMqtt() throws Exception {
+        String json = """
+                {"messageId": "mqtt-it-1",
+                 "patient": {"system": "urn:vigil:id:ward7", "value": "MQTT-001"},
+                 "location": {"unit": "ward7", "bed": "3"},
+                 "observations": [
+                   {"code": {"mdc": "150456"}, "value": 94, "unit": "%", "time": "2026-11-24T08:15:00+01:00"},
+                   {"code": {"mdc": "150021"}, "value": 128, "unit": "mmHg", "time": "2026-11-24T08:15:00+01:00"},
+                   {"code": {"mdc": "150022"}, "value": 84, "unit": "mmHg", "time": "2026-11-24T08:15:00+01:00"}
+                 ]}""";
+        ApplianceTestSupport.publishMqtt(ports.mqtt(), "vigil/devices/00A0370098006641/observations", json);
+
+        await().atMost(DELIVERY).until(() -> observationsOf("urn:vigil:id:ward7", "MQTT-001").size() == 2);
+        List<Observation> charted = observationsOf("urn:vigil:id:ward7", "MQTT-001");
+        assertThat(withLoinc(charted, "2708-6").getValueQuantity().getValue()).isEqualByComparingTo("94");
+        assertThat(withLoinc(charted, "2708-6").getEffectiveDateTimeType().getValueAsString()).isEqualTo("2026-11-24T08:15:00+01:00");
+        assertThat(withLoinc(charted, "85354-9").getComponent()).hasSize(2);
+    }
+
+    @Test
+    void shouldQuarantineDeviceJsonItCannotRead() throws Exception {
+        long before = depth("vigil.quarantine");
+        ApplianceTestSupport.publishMqtt(ports.mqtt(), "vigil/devices/BROKEN1/observations", "{\"observations\": [{\"value\": 1}]}");
+
+        await().atMost(DELIVERY).until(() -> depth("vigil.quarantine") == before + 1);
+    }
+
+    @Test
+    void shouldServeHealthOpenlyAndTheConsoleOnlyAfterLogin() {
+        assertThat(http.getForEntity("/actuator/health", String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        // a browser without a session is sent to the login form
+        ResponseEntity<String> anonymous = http.getForEntity("/actuator/hawtio/", String.class);
+        assertThat(anonymous.getBody()).contains("name=\"password\"").doesNotContain("hawtio");
+        assertThat(http.withBasicAuth("admin", "wrong").getForEntity("/api/status", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.UNAUTHORIZED);
+
+        TestRestTemplate operator = http.withBasicAuth("admin", "change-me");
+        assertThat(operator.getForEntity("/actuator/hawtio/", String.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        ResponseEntity<String> routes = operator.getForEntity(
+                "/actuator/jolokia/search/org.apache.camel:context=vigil,type=routes,*", String.class);
+        assertThat(routes.getBody()).contains("ingest-hl7", "ingest-mqtt", "build-fhir", "deliver-ehr");
+    }
+
+    private long depth(String queue) {
+        var q = broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        return q == null ? 0 : q.getMessageCount();
+    }
+
+    private static byte[] mllp(String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[body.length + 3];
+        frame[0] = 0x0b;
+        System.arraycopy(body, 0, frame, 1, body.length);
+        frame[body.length + 1] = 0x1c;
+        frame[body.length + 2] = 0x0d;
+        return frame;
+    }
+
+    private static String readFrame(InputStream in) throws java.io.IOException {
+        StringBuilder out = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && b != 0x1c) {
+            if (b != 0x0b) {
+                out.append((char) b);
+            }
+        }
+        return out.toString();
+    }
+}
