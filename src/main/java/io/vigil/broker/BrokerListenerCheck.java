@@ -4,6 +4,7 @@ import io.vigil.config.ListenerUnavailableException;
 import io.vigil.config.VigilProperties;
 import jakarta.annotation.PostConstruct;
 import java.util.Map;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.springframework.stereotype.Component;
@@ -30,9 +31,12 @@ class BrokerListenerCheck {
         check(acceptors.get(BrokerAcceptors.CORE_ACCEPTOR), "vigil.artemis.port", properties.artemis().host(), properties.artemis().port());
     }
 
+    /** A Netty acceptor whose bind failed still reports isStarted(); only a bound one knows its port. */
     private static void check(Acceptor acceptor, String setting, String host, int port) {
-        if (acceptor == null || !acceptor.isStarted()) {
-            throw new ListenerUnavailableException(setting, host, port, "the broker acceptor did not start");
+        boolean bound = acceptor instanceof NettyAcceptor netty ? netty.getActualPort() > 0
+                : acceptor != null && acceptor.isStarted();
+        if (!bound) {
+            throw new ListenerUnavailableException(setting, host, port, "the broker could not bind it (AMQ229230)");
         }
     }
 }
