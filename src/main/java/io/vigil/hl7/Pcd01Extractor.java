@@ -321,16 +321,16 @@ public final class Pcd01Extractor {
         return Optional.empty();
     }
 
-    /** EUI-64 from an EI sent as id^ns^universal-id^EUI-64, id^^^EUI-64 or id^EUI-64. */
+    /**
+     * EUI-64 from an EI sent as id^ns^universal-id^EUI-64, id^^^EUI-64, id^EUI-64, or (GE) 16 hex digits in the
+     * entity id with the model as namespace (080019FFFE0B4020^B40_GE).
+     */
     private static String eui64Of(EI ei) {
         if ("EUI-64".equalsIgnoreCase(value(ei.getUniversalIDType()))) {
             String universal = value(ei.getUniversalID());
             return normalisedEui(universal != null ? universal : value(ei.getEntityIdentifier()));
         }
-        if ("EUI-64".equalsIgnoreCase(value(ei.getNamespaceID()))) {
-            return normalisedEui(value(ei.getEntityIdentifier()));
-        }
-        return null;
+        return normalisedEui(value(ei.getEntityIdentifier()));
     }
 
     private static String eui64Of(HD hd) {
