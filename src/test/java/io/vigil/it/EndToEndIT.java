@@ -20,6 +20,9 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
@@ -32,6 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /** The whole appliance with its real listeners, delivering to a real HAPI FHIR JPA server. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 class EndToEndIT {
 
     private static final Duration DELIVERY = Duration.ofSeconds(60);
@@ -63,6 +67,7 @@ class EndToEndIT {
                 .cacheControl(NO_CACHE).returnBundle(Bundle.class).execute().getEntry().size();
     }
 
+    /** The observation with this code in any of its codings (LOINC or MDC). */
     private static Observation withLoinc(List<Observation> observations, String loinc) {
         return observations.stream()
                 .filter(o -> o.getCode().getCoding().stream().anyMatch(c -> loinc.equals(c.getCode())))
@@ -81,7 +86,8 @@ class EndToEndIT {
         Observation bp = withLoinc(charted, "85354-9");
         assertThat(bp.getComponent()).extracting(c -> c.getCode().getCodingFirstRep().getCode() + "=" + c.getValueQuantity().getValue().toPlainString() + " " + c.getValueQuantity().getCode())
                 .contains("8480-6=120 mm[Hg]", "8462-4=80 mm[Hg]");
-        Observation pulse = withLoinc(charted, "8867-4");
+        Observation pulse = withLoinc(charted, "149546"); // the NIBP pulse rate (MDC), charted as 8867-4
+        assertThat(pulse.getCode().getCodingFirstRep().getCode()).isEqualTo("8867-4");
         assertThat(pulse.getValueQuantity().getValue()).isEqualByComparingTo("63");
         assertThat(pulse.getValueQuantity().getCode()).isEqualTo("/min");
     }
@@ -177,6 +183,31 @@ class EndToEndIT {
         ResponseEntity<String> routes = operator.getForEntity(
                 "/actuator/jolokia/search/org.apache.camel:context=vigil,type=routes,*", String.class);
         assertThat(routes.getBody()).contains("ingest-hl7", "ingest-mqtt", "build-fhir", "deliver-ehr");
+    }
+
+    @Test
+    void shouldLogNoPatientDataWhateverArrives(CapturedOutput output) throws Exception {
+        String nist = Samples.hl7("03"); // Hon^Albert, born 19610101, id HO2009001, 15 N Saguaro
+        ApplianceTestSupport.sendHl7(ports.mllp(), nist.replace("9879790003", "phi-1"));
+        ApplianceTestSupport.sendHl7(ports.mllp(), nist.replace("9879790003", "phi-2").replace("|55|", "|fifty|"));
+        try (Socket socket = new Socket("127.0.0.1", ports.mllp())) {
+            socket.getOutputStream().write(nist.replace("9879790003", "phi-3").getBytes(StandardCharsets.UTF_8)); // no MLLP frame
+            socket.getOutputStream().flush();
+            Thread.sleep(500);
+        }
+        try (Socket socket = new Socket("127.0.0.1", ports.mllp())) {
+            socket.getOutputStream().write(mllp("PID|||HO2009001||Hon^Albert"));
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(30_000);
+            readFrame(socket.getInputStream());
+        }
+        ApplianceTestSupport.publishMqtt(ports.mqtt(), "vigil/devices/PHI1/observations",
+                "{\"patient\": {\"value\": \"HO2009001\"}, \"observations\": []}");
+        await().atMost(DELIVERY).until(() -> output.getAll().contains("phi-1") || depth("vigil.observations") == 0);
+        Thread.sleep(2000);
+
+        assertThat(output.getAll()).contains("VIGIL-HL7-007").contains("VIGIL-JSON-001")
+                .doesNotContain("Albert").doesNotContain("19610101").doesNotContain("HO2009001").doesNotContain("Saguaro");
     }
 
     private long depth(String queue) {
