@@ -18,7 +18,10 @@ public record VigilProperties(
         Outbox outbox,
         Console console,
         Simulator simulator,
-        Map<String, String> queue) {
+        Map<String, String> queue,
+        Rules rules,
+        Governance governance,
+        Alerts alerts) {
 
     public record Mllp(String host, int port) {
     }
@@ -32,7 +35,11 @@ public record VigilProperties(
     public record Hl7(String deviceZone, String defaultCharset, Map<String, String> identifierSystems) {
     }
 
-    public record Ehr(String baseUrl, Duration timeout, String bearerToken) {
+    /**
+     * @param production a production EHR never receives test or demo data
+     * @param purposeOfUse HL7 v3 ActReason code declared for this destination (TREAT, HRESCH, ...)
+     */
+    public record Ehr(String baseUrl, Duration timeout, String bearerToken, boolean production, String purposeOfUse) {
 
         public boolean configured() {
             return baseUrl != null && !baseUrl.isBlank();
@@ -43,6 +50,19 @@ public record VigilProperties(
     }
 
     public record Console(String username, String password) {
+    }
+
+    public record Rules(Path dir, Duration reloadDelay, Duration freshness, Duration trendWindow, Duration quietInterval,
+                        String singleParameterBand, int defaultSpo2Scale, int maxPatients, Duration idle) {
+    }
+
+    public record Governance(Devices devices) {
+
+        public record Devices(boolean enforce, java.util.List<String> approved) {
+        }
+    }
+
+    public record Alerts(String topic) {
     }
 
     public record Simulator(boolean enabled, int beds, Duration interval, int deteriorating, double mllpShare) {

@@ -1,6 +1,8 @@
 package io.vigil.delivery;
 
 import io.vigil.config.VigilProperties;
+import io.vigil.fhir.FhirProcessing;
+import io.vigil.governance.AuditTrail;
 import io.vigil.ingest.IngestHeaders;
 import jakarta.annotation.PostConstruct;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -30,13 +33,15 @@ public class EhrDelivery {
 
     private final VigilProperties.Ehr ehr;
     private final Outbox outbox;
+    private final AuditTrail audit;
     private final HttpClient http;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
 
-    public EhrDelivery(VigilProperties properties, Outbox outbox) {
+    public EhrDelivery(VigilProperties properties, Outbox outbox, AuditTrail audit) {
         this.ehr = properties.ehr();
         this.outbox = outbox;
+        this.audit = audit;
         this.http = HttpClient.newBuilder().connectTimeout(ehr.timeout()).build();
     }
 
@@ -80,6 +85,10 @@ public class EhrDelivery {
         int status = response.statusCode();
         if (status / 100 == 2) {
             delivered.incrementAndGet();
+            String patients = exchange.getIn().getHeader(FhirProcessing.PATIENT_KEYS, "", String.class);
+            audit.disclosed(ehr.baseUrl(), ehr.purposeOfUse(), patients.isEmpty() ? List.of() : List.of(patients.split("\n")),
+                    exchange.getIn().getHeader(IngestHeaders.PROTOCOL, String.class) + ":"
+                            + exchange.getIn().getHeader(IngestHeaders.SENDER, String.class) + ":" + controlId);
             LOG.debug("Delivered bundle of message {} to the EHR: HTTP {}", controlId, status);
             return;
         }

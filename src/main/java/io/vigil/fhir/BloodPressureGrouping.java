@@ -16,10 +16,10 @@ final class BloodPressureGrouping {
     }
 
     /** Every observation in exactly one group, in message order; non-BP values are groups of one. */
-    static List<List<DeviceObservation>> group(List<DeviceObservation> observations) {
+    static List<List<DeviceObservation>> group(List<DeviceObservation> observations, java.util.Set<DeviceObservation> excluded) {
         Map<String, List<DeviceObservation>> groups = new LinkedHashMap<>();
         for (DeviceObservation obs : observations) {
-            String key = obs.panelRole() == null || "panel".equals(obs.panelRole())
+            String key = obs.panelRole() == null || "panel".equals(obs.panelRole()) || excluded.contains(obs)
                     ? "single:" + groups.size()
                     : "bp:" + obs.device().id() + "|" + obs.effective() + "|" + obs.patient();
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(obs);

@@ -9,15 +9,17 @@ import io.vigil.model.ObservationValue;
 import io.vigil.model.PatientRef;
 import io.vigil.normalize.CodeEntry;
 import io.vigil.normalize.Terminology;
-import java.nio.charset.StandardCharsets;
+import io.vigil.rules.ClinicalOutcome;
+import io.vigil.rules.GovernanceDecisions.Decision;
+import java.util.Collections;
 import java.util.Date;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -27,18 +29,19 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
 
 /**
- * Builds one FHIR R4 transaction Bundle per source message: the Patient and Device by identifier and the
- * Observations, every entry a conditional create on a stable identifier, so that a resent message creates
- * nothing new. Blood pressure values become one 85354-9 panel. Entry fullUrls are derived from the identifiers,
- * so the same message always gives the same Bundle.
+ * Builds one FHIR R4 transaction Bundle per source message: the Patient and Device by identifier, the
+ * Observations (vital-signs profiles; blood pressure as one 85354-9 panel), what the clinical rules concluded
+ * (RiskAssessment, Flag, CommunicationRequest) and a Provenance. Every entry is a conditional create or update
+ * on a stable identifier, so a resent message changes nothing; fullUrls derive from those identifiers, so the
+ * same input always gives the same Bundle.
  */
 public final class FhirBundleBuilder {
 
     private static final Set<String> TEST_FLAGS = Set.of("DEMO", "TEST");
+    private static final String DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
 
     private final FhirContext fhir;
     private final Terminology terminology;
@@ -52,41 +55,73 @@ public final class FhirBundleBuilder {
         return fhir.newJsonParser().encodeResourceToString(bundle);
     }
 
-    /** The bundle for a batch whose observations all name a resolved patient. */
-    public Bundle build(ObservationBatch batch) {
+    /** The bundle of a batch with no governance exclusions and no clinical conclusions. */
+    public Bundle build(ObservationBatch batch, String ruleSetVersion) {
+        return build(batch, Map.of(), List.of(), ruleSetVersion);
+    }
+
+    /**
+     * @param excluded observations (by position) charted without a value, with the governance reason
+     * @param clinical the clinical rules' conclusions per patient of the batch
+     */
+    public Bundle build(ObservationBatch batch, Map<Integer, Decision> excluded, List<ClinicalOutcome> clinical,
+                        String ruleSetVersion) {
         Bundle bundle = new Bundle();
         bundle.setType(Bundle.BundleType.TRANSACTION);
+        List<DeviceObservation> observations = batch.observations();
+        Map<DeviceObservation, Decision> excludedObs = new IdentityHashMap<>();
+        excluded.forEach((index, decision) -> excludedObs.put(observations.get(index), decision));
+        Set<DeviceObservation> excludedSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        excludedSet.addAll(excludedObs.keySet());
+
         Map<String, String> patients = new LinkedHashMap<>();
         Map<String, String> devices = new LinkedHashMap<>();
-        for (DeviceObservation obs : batch.observations()) {
+        for (DeviceObservation obs : observations) {
             patients.computeIfAbsent(patientKey(obs.patient()), k -> addPatient(bundle, obs.patient()));
             if (obs.device().id() != null) {
                 devices.computeIfAbsent(obs.device().id(), k -> addDevice(bundle, obs.device()));
             }
         }
-        for (List<DeviceObservation> group : BloodPressureGrouping.group(batch.observations())) {
+        Map<DeviceObservation, String> ids = ObservationIds.of(observations, excludedSet);
+        for (List<DeviceObservation> group : BloodPressureGrouping.group(observations, excludedSet)) {
             DeviceObservation first = group.get(0);
-            Observation observation = BloodPressureGrouping.isCompletePanel(group) ? panel(group) : single(first);
+            Observation observation = BloodPressureGrouping.isCompletePanel(group)
+                    ? panel(group, ids.get(first)) : single(first, ids.get(first), excludedObs.get(first));
             observation.setSubject(new Reference(patients.get(patientKey(first.patient()))));
             if (first.device().id() != null) {
                 observation.setDevice(new Reference(devices.get(first.device().id())));
             }
-            String id = observation.getIdentifierFirstRep().getValue();
-            addConditional(bundle, observation, FhirSystems.OBSERVATION_ID, id);
+            BundleEntries.conditionalCreate(bundle, observation, FhirSystems.OBSERVATION_ID, ids.get(first));
         }
+        String batchKey = batch.source().protocol() + "|" + batch.source().sender() + "|" + batch.source().messageControlId();
+        for (ClinicalOutcome outcome : clinical) {
+            ClinicalResources.add(bundle, outcome, patients.get(outcome.patientKey()), batchKey + "|" + outcome.patientKey());
+        }
+        String deviceUrl = devices.isEmpty() ? null : devices.values().iterator().next();
+        ProvenanceResource.add(bundle, batch, deviceUrl, terminology.version(), ruleSetVersion);
         return bundle;
     }
 
-    private Observation single(DeviceObservation obs) {
-        Observation o = base(obs, stableId(obs.sourceKey()));
+    /** The identifiers the observations of a batch are charted under (see {@link ObservationIds}). */
+    public static Map<DeviceObservation, String> observationIds(ObservationBatch batch, Set<Integer> excluded) {
+        Set<DeviceObservation> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        excluded.forEach(i -> set.add(batch.observations().get(i)));
+        return ObservationIds.of(batch.observations(), set);
+    }
+
+    private Observation single(DeviceObservation obs, String id, Decision excluded) {
+        Observation o = base(obs, id);
         o.setCode(code(obs));
         ObservationValue v = obs.value();
-        if (v.hasQuantity()) {
+        if (excluded != null) {
+            o.setDataAbsentReason(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(DATA_ABSENT, "error", "Error")));
+            o.addNote().setText(excluded.code() + " value not charted: " + excluded.reason());
+        } else if (v.hasQuantity()) {
             o.setValue(quantity(v));
         } else if (v.text() != null) {
             o.setValue(new StringType(v.text()));
         }
-        if (obs.alarmLimits() != null && v.hasQuantity()) {
+        if (excluded == null && obs.alarmLimits() != null && v.hasQuantity()) {
             Observation.ObservationReferenceRangeComponent range = o.addReferenceRange();
             range.setText("device alarm limits");
             if (obs.alarmLimits().low() != null) {
@@ -104,9 +139,9 @@ public final class FhirBundleBuilder {
         return o;
     }
 
-    private Observation panel(List<DeviceObservation> group) {
+    private Observation panel(List<DeviceObservation> group, String id) {
         DeviceObservation first = group.get(0);
-        Observation o = base(first, stableId(first.sourceKey() + "|bp-panel"));
+        Observation o = base(first, id);
         CodeableConcept code = new CodeableConcept();
         code.addCoding().setSystem(FhirSystems.LOINC).setCode("85354-9")
                 .setDisplay("Blood pressure panel with all children optional");
@@ -190,41 +225,23 @@ public final class FhirBundleBuilder {
         return new DateTimeType(Date.from(effective.toInstant()), precision, TimeZone.getTimeZone(effective.getOffset()));
     }
 
-    private String addPatient(Bundle bundle, PatientRef ref) {
+    private static String addPatient(Bundle bundle, PatientRef ref) {
         Patient patient = new Patient();
         patient.addIdentifier(new Identifier().setSystem(ref.system()).setValue(ref.value()));
-        return addConditional(bundle, patient, ref.system(), ref.value());
+        return BundleEntries.conditionalCreate(bundle, patient, ref.system(), ref.value());
     }
 
-    private String addDevice(Bundle bundle, DeviceInfo info) {
+    private static String addDevice(Bundle bundle, DeviceInfo info) {
         Device device = new Device();
         String system = "EUI-64".equals(info.idType()) ? FhirSystems.EUI64 : FhirSystems.DEVICE_SERIAL;
         device.addIdentifier().setSystem(system).setValue(info.id());
         if (info.kind() != null) {
             device.getType().addCoding().setSystem(FhirSystems.MDC).setCode(info.kind());
         }
-        return addConditional(bundle, device, system, info.id());
+        return BundleEntries.conditionalCreate(bundle, device, system, info.id());
     }
 
-    /** Adds a POST entry that the server skips when a resource with this identifier already exists. */
-    private static String addConditional(Bundle bundle, Resource resource, String system, String value) {
-        String type = resource.fhirType();
-        String fullUrl = "urn:uuid:" + UUID.nameUUIDFromBytes((type + "|" + system + "|" + value).getBytes(StandardCharsets.UTF_8));
-        bundle.addEntry()
-                .setFullUrl(fullUrl)
-                .setResource(resource)
-                .getRequest()
-                .setMethod(Bundle.HTTPVerb.POST)
-                .setUrl(type)
-                .setIfNoneExist("identifier=" + system + "|" + value);
-        return fullUrl;
-    }
-
-    private static String patientKey(PatientRef ref) {
+    public static String patientKey(PatientRef ref) {
         return ref.system() + "|" + ref.value();
-    }
-
-    static String stableId(String sourceKey) {
-        return UUID.nameUUIDFromBytes(sourceKey.getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -1,27 +1,51 @@
 package io.vigil.fhir;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vigil.governance.AuditTrail;
+import io.vigil.governance.GovernanceEvaluator;
+import io.vigil.governance.GovernanceOutcome;
 import io.vigil.ingest.IngestHeaders;
 import io.vigil.model.CanonicalJson;
 import io.vigil.model.DeviceObservation;
 import io.vigil.model.ObservationBatch;
+import io.vigil.rules.AlertOutcome;
+import io.vigil.rules.ClinicalEvaluator;
+import io.vigil.rules.ClinicalOutcome;
+import io.vigil.rules.GovernanceDecisions.Decision;
+import io.vigil.rules.RuleEngine;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
-import org.springframework.stereotype.Component;
 
 /**
- * The step of route build-fhir: a stored batch becomes its transaction Bundle, or is held when it names no
- * patient (charting needs a subject; patient association comes from ADT and bed mapping).
+ * The step of route build-fhir: governance rules first (quarantine, hold for association, values not to
+ * chart), then the clinical rules per patient, then the transaction Bundle and the alerts to publish.
  */
-@Component("fhirProcessing")
 public class FhirProcessing {
 
-    /** Header set to "deliver", "hold" or "empty". */
+    /** Header set to "deliver", "hold", "quarantine" or "empty". */
     public static final String OUTCOME = "VigilOutcome";
+    /** Exchange property: the alerts raised or resolved, as JSON, for the alert topic. */
+    public static final String ALERTS = "vigilAlerts";
+    public static final String PATIENT_KEYS = "VigilPatientKeys";
 
     private final FhirBundleBuilder builder;
+    private final GovernanceEvaluator governance;
+    private final ClinicalEvaluator clinical;
+    private final RuleEngine rules;
+    private final AuditTrail audit;
+    private final boolean productionDestination;
 
-    public FhirProcessing(FhirBundleBuilder builder) {
+    public FhirProcessing(FhirBundleBuilder builder, GovernanceEvaluator governance, ClinicalEvaluator clinical,
+                          RuleEngine rules, AuditTrail audit, boolean productionDestination) {
         this.builder = builder;
+        this.governance = governance;
+        this.clinical = clinical;
+        this.rules = rules;
+        this.audit = audit;
+        this.productionDestination = productionDestination;
     }
 
     public void process(Exchange exchange) throws JsonProcessingException {
@@ -30,14 +54,79 @@ public class FhirProcessing {
             exchange.getIn().setHeader(OUTCOME, "empty");
             return;
         }
-        if (!batch.observations().stream().allMatch(o -> o.patient() != null && o.patient().resolved())) {
-            exchange.getIn().setHeader(OUTCOME, "hold");
-            exchange.getIn().setHeader(IngestHeaders.HOLD_REASON, "VIGIL-FHIR-001 no patient identifier: held for association");
+        GovernanceOutcome decided = governance.evaluate(batch, productionDestination);
+        List<String> patientKeys = batch.observations().stream().filter(o -> o.patient() != null && o.patient().resolved())
+                .map(o -> FhirBundleBuilder.patientKey(o.patient())).distinct().toList();
+        if (decided.quarantined()) {
+            Decision first = decided.quarantines().get(0);
+            String reason = first.code() + " " + first.reason() + " (rule \"" + first.rule() + "\", rule set "
+                    + decided.ruleSetVersion() + ")";
+            exchange.getIn().setHeader(OUTCOME, "quarantine");
+            exchange.getIn().setHeader(IngestHeaders.QUARANTINE_REASON, reason);
+            audit.quarantined(reason, patientKeys, messageId(batch));
             return;
         }
-        exchange.getIn().setBody(builder.toJson(builder.build(batch)));
+        if (decided.held()) {
+            Decision first = decided.holds().get(0);
+            exchange.getIn().setHeader(OUTCOME, "hold");
+            exchange.getIn().setHeader(IngestHeaders.HOLD_REASON, first.code() + " " + first.reason());
+            return;
+        }
+        Map<DeviceObservation, String> ids = FhirBundleBuilder.observationIds(batch, decided.excluded().keySet());
+        Map<String, List<DeviceObservation>> byPatient = new LinkedHashMap<>();
+        List<DeviceObservation> observations = batch.observations();
+        for (int i = 0; i < observations.size(); i++) {
+            DeviceObservation obs = observations.get(i);
+            if (!decided.excluded().containsKey(i) && !isTestData(obs)) {
+                byPatient.computeIfAbsent(FhirBundleBuilder.patientKey(obs.patient()), k -> new ArrayList<>()).add(obs);
+            }
+        }
+        List<ClinicalOutcome> outcomes = new ArrayList<>();
+        byPatient.forEach((patient, values) -> outcomes.add(clinical.evaluate(patient, ward(values), values, ids::get)));
+        exchange.getIn().setBody(builder.toJson(builder.build(batch, decided.excluded(), outcomes, rules.version())));
         exchange.getIn().setHeader(OUTCOME, "deliver");
-        exchange.getIn().setHeader(IngestHeaders.OBSERVATION_COUNT, batch.observations().stream()
-                .map(DeviceObservation::sourceKey).distinct().count());
+        exchange.getIn().setHeader(PATIENT_KEYS, String.join("\n", patientKeys));
+        exchange.getIn().setHeader(IngestHeaders.OBSERVATION_COUNT, observations.size());
+        exchange.setProperty(ALERTS, alertMessages(outcomes, observations));
+    }
+
+    private static boolean isTestData(DeviceObservation obs) {
+        String processing = obs.source().processingId();
+        return obs.flags().contains("DEMO") || obs.flags().contains("TEST") || "D".equals(processing) || "T".equals(processing);
+    }
+
+    private static String ward(List<DeviceObservation> values) {
+        return values.stream().map(DeviceObservation::location).filter(l -> l != null && l.unit() != null)
+                .map(l -> l.unit()).findFirst().orElse("");
+    }
+
+    private static String messageId(ObservationBatch batch) {
+        return batch.source().protocol() + ":" + batch.source().sender() + ":" + batch.source().messageControlId();
+    }
+
+    private static List<String> alertMessages(List<ClinicalOutcome> outcomes, List<DeviceObservation> observations)
+            throws JsonProcessingException {
+        List<String> messages = new ArrayList<>();
+        for (ClinicalOutcome outcome : outcomes) {
+            DeviceObservation sample = observations.stream()
+                    .filter(o -> FhirBundleBuilder.patientKey(o.patient()).equals(outcome.patientKey())).findFirst().orElse(null);
+            for (AlertOutcome alert : outcome.raisedOrResolved()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("patient", outcome.patientKey());
+                m.put("location", sample == null ? null : sample.location());
+                m.put("cause", alert.alert().cause());
+                m.put("severity", alert.alert().severity());
+                m.put("outcome", alert.kind().name().toLowerCase());
+                m.put("text", alert.alert().text());
+                m.put("rule", alert.alert().rule());
+                m.put("ruleSetVersion", outcome.ruleSetVersion());
+                m.put("flag", alert.flagId());
+                m.put("at", outcome.at().toString());
+                m.put("news2", Map.of("total", outcome.news2().total(), "band", outcome.news2().band().code(),
+                        "partial", outcome.news2().partial()));
+                messages.add(CanonicalJson.MAPPER.writeValueAsString(m));
+            }
+        }
+        return messages;
     }
 }

@@ -19,6 +19,7 @@ public final class Terminology {
     private final Map<String, CodeEntry> codes;
     private final Map<String, String> units;
     private final Map<String, CodeEntry> byLoinc = new HashMap<>();
+    private String version = "unversioned";
 
     private Terminology(List<CodeEntry> rows, Map<String, String> units) {
         Map<String, CodeEntry> byMdc = new HashMap<>();
@@ -43,7 +44,23 @@ public final class Terminology {
         for (String[] row : readCsv(mappingsDir.resolve("units/ucum.csv"), 3)) {
             units.put(row[0], row[1]);
         }
-        return new Terminology(codes, units);
+        Terminology terminology = new Terminology(codes, units);
+        terminology.version = io.vigil.ingest.Hashes.sha256((read(mappingsDir.resolve("codes/mdc-loinc.csv"))
+                + read(mappingsDir.resolve("units/ucum.csv"))).getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+        return terminology;
+    }
+
+    /** Hash of the code and unit maps, named in Provenance.policy. */
+    public String version() {
+        return version;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The first row (in file order) that maps to this LOINC code. */

@@ -2,12 +2,13 @@ package io.vigil.rules;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.kie.api.KieBase;
 import org.kie.api.builder.ReleaseId;
 import org.kie.api.runtime.KieContainer;
 
 /** A built rule set: its KIE base, the version (hash of every file) and what it was built from. */
-record LoadedRuleSet(String version, Instant loadedAt, List<String> files, int ruleCount,
+record LoadedRuleSet(String version, Instant loadedAt, List<String> files, int ruleCount, Set<String> globals,
                      KieContainer container, ReleaseId releaseId) {
 
     KieBase base() {

@@ -69,13 +69,19 @@ public final class RuleEngine {
         StatelessKieSession session = set.base().newStatelessKieSession();
         session.addEventListener(counter);
         Decisions decisions = new Decisions();
-        session.setGlobal("decisions", decisions);
+        GovernanceDecisions governance = new GovernanceDecisions();
+        if (set.globals().contains("decisions")) {
+            session.setGlobal("decisions", decisions);
+        }
+        if (set.globals().contains("governance")) {
+            session.setGlobal("governance", governance);
+        }
         session.execute(facts);
-        return new Evaluation(set.version(), decisions);
+        return new Evaluation(set.version(), decisions, governance);
     }
 
     /** The rule-set version an evaluation ran under, with what it decided. */
-    public record Evaluation(String ruleSetVersion, Decisions decisions) {
+    public record Evaluation(String ruleSetVersion, Decisions decisions, GovernanceDecisions governance) {
     }
 
     public String version() {

@@ -80,7 +80,10 @@ final class RuleSetLoader {
         }
         var container = kie.newKieContainer(releaseId);
         int rules = container.getKieBase().getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
-        return new LoadedRuleSet(version, Instant.now(), List.copyOf(names), rules, container, releaseId);
+        java.util.Set<String> globals = new java.util.HashSet<>();
+        container.getKieBase().getKiePackages().forEach(p -> p.getGlobalVariables().forEach(g -> globals.add(g.getName())));
+        return new LoadedRuleSet(version, Instant.now(), List.copyOf(names), rules, java.util.Set.copyOf(globals),
+                container, releaseId);
     }
 
     /** Frees a replaced rule set: without this every reload keeps one KIE module alive. */

@@ -44,7 +44,7 @@ class DocumentedExamplesTest {
 
         ObservationBatch batch = new DeviceJsonReader(TestPipeline.TERMINOLOGY)
                 .read(examples.get(0).getBytes(StandardCharsets.UTF_8), "00A0370098006640", Instant.now());
-        Bundle bundle = TestPipeline.BUNDLES.build(batch);
+        Bundle bundle = TestPipeline.bundle(batch);
 
         assertThat(FhirValidation.errors(bundle)).isEmpty();
         assertThat(bundle.getEntry()).map(Bundle.BundleEntryComponent::getResource)

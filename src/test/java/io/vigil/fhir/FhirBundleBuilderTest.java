@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class FhirBundleBuilderTest {
 
     private static Bundle bundleOf(String sample) throws Exception {
-        return TestPipeline.BUNDLES.build(TestPipeline.extract(Samples.hl7(sample)));
+        return TestPipeline.bundle(TestPipeline.extract(Samples.hl7(sample)));
     }
 
     private static Observation observation(Bundle bundle, String loinc) {
@@ -29,18 +29,36 @@ class FhirBundleBuilderTest {
     }
 
     @Test
-    void shouldMakeEveryEntryAConditionalCreate() throws Exception {
+    void shouldMakeEveryEntryIdempotent() throws Exception {
         assertThat(bundleOf("04").getEntry()).allSatisfy(e -> {
-            assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST);
-            assertThat(e.getRequest().getIfNoneExist()).startsWith("identifier=");
+            if (e.getRequest().getMethod() == Bundle.HTTPVerb.POST) {
+                assertThat(e.getRequest().getIfNoneExist()).startsWith("identifier=");
+            } else {
+                assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
+                assertThat(e.getRequest().getUrl()).matches("Provenance/vigil-[0-9a-f-]{36}|\\w+\\?identifier=.+");
+            }
         });
+    }
+
+    @Test
+    void shouldGiveEveryResourceAProvenanceNamingMessageHashAndVersions() throws Exception {
+        Bundle bundle = bundleOf("04");
+        var provenance = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(org.hl7.fhir.r4.model.Provenance.class::isInstance).map(org.hl7.fhir.r4.model.Provenance.class::cast)
+                .findFirst().orElseThrow();
+
+        assertThat(provenance.getTarget()).hasSize(bundle.getEntry().size() - 1);
+        assertThat(provenance.getEntity()).extracting(e -> e.getWhat().getIdentifier().getValue())
+                .contains("hl7v2-mllp:ACME_Gateway:0104ef190d604db188c3", "0");
+        assertThat(provenance.getPolicy()).extracting(p -> p.getValue())
+                .contains("urn:vigil:mappings:" + TestPipeline.TERMINOLOGY.version(), "urn:vigil:rules:none");
     }
 
     @Test
     void shouldGiveObservationsOfDifferentMessagesDifferentIdentifiers() throws Exception {
         String hl7 = Samples.hl7("04");
-        Bundle first = TestPipeline.BUNDLES.build(TestPipeline.extract(hl7));
-        Bundle second = TestPipeline.BUNDLES.build(TestPipeline.extract(hl7.replace("0104ef190d604db188c3", "other-id")));
+        Bundle first = TestPipeline.bundle(TestPipeline.extract(hl7));
+        Bundle second = TestPipeline.bundle(TestPipeline.extract(hl7.replace("0104ef190d604db188c3", "other-id")));
 
         assertThat(observation(first, "8867-4").getIdentifierFirstRep().getValue())
                 .isNotEqualTo(observation(second, "8867-4").getIdentifierFirstRep().getValue());
@@ -49,7 +67,7 @@ class FhirBundleBuilderTest {
     @Test
     void shouldSplitAnIncompleteBloodPressureIntoSingleValues() throws Exception {
         String systolicOnly = Samples.hl7("04").replaceAll("OBX\\|5\\|[^\\r]*\\r", "");
-        Bundle bundle = TestPipeline.BUNDLES.build(TestPipeline.extract(systolicOnly));
+        Bundle bundle = TestPipeline.bundle(TestPipeline.extract(systolicOnly));
 
         assertThat(bundle.getEntry()).noneMatch(e -> e.getResource() instanceof Observation o
                 && "85354-9".equals(o.getCode().getCodingFirstRep().getCode()));
@@ -61,7 +79,7 @@ class FhirBundleBuilderTest {
     void shouldNotClaimAProfileForAUnitTheProfileForbids() throws Exception {
         String bpm = Samples.hl7("04").replace("{beat}/min^{beat}/min^UCUM", "beats^beats^LOCAL");
         ObservationBatch batch = TestPipeline.extract(bpm);
-        Observation pulse = observation(TestPipeline.BUNDLES.build(batch), "8867-4");
+        Observation pulse = observation(TestPipeline.bundle(batch), "8867-4");
 
         assertThat(pulse.getMeta().getProfile()).isEmpty();
         assertThat(pulse.getValueQuantity().getUnit()).isEqualTo("beats");

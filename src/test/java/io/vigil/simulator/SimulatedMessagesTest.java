@@ -28,7 +28,7 @@ class SimulatedMessagesTest {
             assertThat(o.patient().system()).isEqualTo(SimulatedMessages.PATIENT_SYSTEM);
             assertThat(o.device().id()).isEqualTo(bed.eui64());
         });
-        assertThat(FhirValidation.errors(TestPipeline.BUNDLES.build(batch))).isEmpty();
+        assertThat(FhirValidation.errors(TestPipeline.bundle(batch))).isEmpty();
     }
 
     @Test
@@ -39,6 +39,6 @@ class SimulatedMessagesTest {
 
         assertThat(batch.observations()).hasSize(6);
         assertThat(batch.observations()).extracting(o -> o.value().ucum()).containsExactly("%", "/min", "/min", "mm[Hg]", "mm[Hg]", "Cel");
-        assertThat(FhirValidation.errors(TestPipeline.BUNDLES.build(batch))).isEmpty();
+        assertThat(FhirValidation.errors(TestPipeline.bundle(batch))).isEmpty();
     }
 }

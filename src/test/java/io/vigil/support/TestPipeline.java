@@ -23,11 +23,18 @@ public final class TestPipeline {
     public static final Pcd01Extractor EXTRACTOR = new Pcd01Extractor(TERMINOLOGY, ZoneId.of("UTC"),
             new PatientIdentifierSystems(Map.of()));
     public static final FhirBundleBuilder BUNDLES = new FhirBundleBuilder(FHIR, TERMINOLOGY);
+    /** Rule-set version written into Provenance by bundles built outside the rules. */
+    public static final String NO_RULES = "none";
 
     private TestPipeline() {
     }
 
     public static ObservationBatch extract(String hl7) throws Hl7Rejection {
         return EXTRACTOR.extract(CODEC.parse(hl7), Instant.parse("2026-01-01T00:00:00Z"), "0");
+    }
+
+    /** The bundle of a batch without rules (no exclusions, no clinical conclusions). */
+    public static org.hl7.fhir.r4.model.Bundle bundle(ObservationBatch batch) {
+        return BUNDLES.build(batch, NO_RULES);
     }
 }
