@@ -107,7 +107,7 @@ final class ClinicalResources {
         request.addCategory(new CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(
                 "http://terminology.hl7.org/CodeSystem/communication-category", "alert", "Alert")));
         request.setSubject(new Reference(subjectUrl));
-        request.addReasonReference(new Reference(flagUrl));
+        request.addAbout(new Reference(flagUrl));
         request.addPayload().setContent(new StringType(alert.alert().text() + " (rule \"" + alert.alert().rule()
                 + "\", rule set " + outcome.ruleSetVersion() + ")"));
         request.setAuthoredOn(Date.from(outcome.at().toInstant()));

@@ -50,9 +50,25 @@ public class FhirProcessing {
 
     public void process(Exchange exchange) throws JsonProcessingException {
         ObservationBatch batch = CanonicalJson.MAPPER.readValue(exchange.getIn().getBody(String.class), ObservationBatch.class);
+        MessageDecision decision = decide(batch);
+        exchange.getIn().setHeader(OUTCOME, decision.outcome());
+        switch (decision.outcome()) {
+            case "quarantine" -> exchange.getIn().setHeader(IngestHeaders.QUARANTINE_REASON, decision.reason());
+            case "hold" -> exchange.getIn().setHeader(IngestHeaders.HOLD_REASON, decision.reason());
+            case "deliver" -> {
+                exchange.getIn().setBody(builder.toJson(decision.bundle()));
+                exchange.getIn().setHeader(PATIENT_KEYS, String.join("\n", decision.patientKeys()));
+                exchange.getIn().setHeader(IngestHeaders.OBSERVATION_COUNT, batch.observations().size());
+                exchange.setProperty(ALERTS, alertMessages(decision.clinical(), batch.observations()));
+            }
+            default -> { }
+        }
+    }
+
+    /** Governance rules, then clinical rules per patient, then the bundle. */
+    public MessageDecision decide(ObservationBatch batch) {
         if (batch.observations().isEmpty()) {
-            exchange.getIn().setHeader(OUTCOME, "empty");
-            return;
+            return new MessageDecision("empty", null, null, List.of(), null, List.of());
         }
         GovernanceOutcome decided = governance.evaluate(batch, productionDestination);
         List<String> patientKeys = batch.observations().stream().filter(o -> o.patient() != null && o.patient().resolved())
@@ -61,16 +77,12 @@ public class FhirProcessing {
             Decision first = decided.quarantines().get(0);
             String reason = first.code() + " " + first.reason() + " (rule \"" + first.rule() + "\", rule set "
                     + decided.ruleSetVersion() + ")";
-            exchange.getIn().setHeader(OUTCOME, "quarantine");
-            exchange.getIn().setHeader(IngestHeaders.QUARANTINE_REASON, reason);
             audit.quarantined(reason, patientKeys, messageId(batch));
-            return;
+            return new MessageDecision("quarantine", reason, decided, List.of(), null, patientKeys);
         }
         if (decided.held()) {
             Decision first = decided.holds().get(0);
-            exchange.getIn().setHeader(OUTCOME, "hold");
-            exchange.getIn().setHeader(IngestHeaders.HOLD_REASON, first.code() + " " + first.reason());
-            return;
+            return new MessageDecision("hold", first.code() + " " + first.reason(), decided, List.of(), null, patientKeys);
         }
         Map<DeviceObservation, String> ids = FhirBundleBuilder.observationIds(batch, decided.excluded().keySet());
         Map<String, List<DeviceObservation>> byPatient = new LinkedHashMap<>();
@@ -83,11 +95,8 @@ public class FhirProcessing {
         }
         List<ClinicalOutcome> outcomes = new ArrayList<>();
         byPatient.forEach((patient, values) -> outcomes.add(clinical.evaluate(patient, ward(values), values, ids::get)));
-        exchange.getIn().setBody(builder.toJson(builder.build(batch, decided.excluded(), outcomes, rules.version())));
-        exchange.getIn().setHeader(OUTCOME, "deliver");
-        exchange.getIn().setHeader(PATIENT_KEYS, String.join("\n", patientKeys));
-        exchange.getIn().setHeader(IngestHeaders.OBSERVATION_COUNT, observations.size());
-        exchange.setProperty(ALERTS, alertMessages(outcomes, observations));
+        return new MessageDecision("deliver", null, decided, outcomes,
+                builder.build(batch, decided.excluded(), outcomes, rules.version()), patientKeys);
     }
 
     private static boolean isTestData(DeviceObservation obs) {

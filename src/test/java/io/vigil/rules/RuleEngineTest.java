@@ -21,9 +21,9 @@ class RuleEngineTest {
     void wardRowShouldReplaceTheDefaultRowOfItsParameter() throws Exception {
         RuleEngine engine = new RuleEngine(Path.of("rules"));
 
-        var general = engine.evaluate(List.of(new Reading("heart-rate", 140, "WARD7"))).decisions().alerts();
-        var icu = engine.evaluate(List.of(new Reading("heart-rate", 140, "ICU"))).decisions().alerts();
-        var icuHigh = engine.evaluate(List.of(new Reading("heart-rate", 155, "ICU"))).decisions().alerts();
+        var general = engine.evaluate(List.of(new Reading("pulse", 140, "WARD7"))).decisions().alerts();
+        var icu = engine.evaluate(List.of(new Reading("pulse", 140, "ICU"))).decisions().alerts();
+        var icuHigh = engine.evaluate(List.of(new Reading("pulse", 155, "ICU"))).decisions().alerts();
 
         assertThat(general).extracting(Alert::cause).containsExactly("threshold:heart-rate-high");
         assertThat(general.get(0).rule()).isEqualTo("Heart rate");
