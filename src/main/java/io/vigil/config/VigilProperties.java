@@ -21,7 +21,8 @@ public record VigilProperties(
         Map<String, String> queue,
         Rules rules,
         Governance governance,
-        Alerts alerts) {
+        Alerts alerts,
+        Research research) {
 
     public record Mllp(String host, int port) {
     }
@@ -63,6 +64,14 @@ public record VigilProperties(
     }
 
     public record Alerts(String topic) {
+    }
+
+    /** A non-treatment destination that receives Safe Harbor de-identified data. */
+    public record Research(String baseUrl, Duration timeout, String bearerToken, String purposeOfUse) {
+
+        public boolean configured() {
+            return baseUrl != null && !baseUrl.isBlank();
+        }
     }
 
     public record Simulator(boolean enabled, int beds, Duration interval, int deteriorating, double mllpShare) {

@@ -5,12 +5,6 @@ import io.vigil.fhir.FhirProcessing;
 import io.vigil.governance.AuditTrail;
 import io.vigil.ingest.IngestHeaders;
 import jakarta.annotation.PostConstruct;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
@@ -29,12 +23,11 @@ import org.springframework.stereotype.Component;
 public class EhrDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(EhrDelivery.class);
-    private static final String FHIR_JSON = "application/fhir+json";
 
     private final VigilProperties.Ehr ehr;
     private final Outbox outbox;
     private final AuditTrail audit;
-    private final HttpClient http;
+    private final FhirPoster poster;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
 
@@ -42,7 +35,7 @@ public class EhrDelivery {
         this.ehr = properties.ehr();
         this.outbox = outbox;
         this.audit = audit;
-        this.http = HttpClient.newBuilder().connectTimeout(ehr.timeout()).build();
+        this.poster = ehr.configured() ? new FhirPoster(ehr.baseUrl(), ehr.timeout(), ehr.bearerToken()) : null;
     }
 
     @PostConstruct
@@ -64,40 +57,25 @@ public class EhrDelivery {
             delivered.incrementAndGet();
             return;
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ehr.baseUrl()))
-                .timeout(ehr.timeout())
-                .header("Content-Type", FHIR_JSON + "; charset=UTF-8")
-                .header("Accept", FHIR_JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(bundle, StandardCharsets.UTF_8));
-        if (ehr.bearerToken() != null && !ehr.bearerToken().isBlank()) {
-            request.header("Authorization", "Bearer " + ehr.bearerToken());
-        }
-        HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+            poster.post(bundle);
+        } catch (RuntimeException e) {
             failedAttempts.incrementAndGet();
-            throw new EhrUnavailableException("VIGIL-DLV-001 EHR unreachable: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EhrUnavailableException("VIGIL-DLV-001 delivery interrupted", e);
+            throw e;
         }
-        int status = response.statusCode();
-        if (status / 100 == 2) {
-            delivered.incrementAndGet();
-            String patients = exchange.getIn().getHeader(FhirProcessing.PATIENT_KEYS, "", String.class);
-            audit.disclosed(ehr.baseUrl(), ehr.purposeOfUse(), patients.isEmpty() ? List.of() : List.of(patients.split("\n")),
-                    exchange.getIn().getHeader(IngestHeaders.PROTOCOL, String.class) + ":"
-                            + exchange.getIn().getHeader(IngestHeaders.SENDER, String.class) + ":" + controlId);
-            LOG.debug("Delivered bundle of message {} to the EHR: HTTP {}", controlId, status);
-            return;
-        }
-        failedAttempts.incrementAndGet();
-        String detail = "HTTP " + status + " " + OperationOutcomes.summary(response.body());
-        if (status / 100 == 4 && status != 408 && status != 429) {
-            throw new EhrRejectedException("VIGIL-DLV-003 EHR rejected the bundle: " + detail);
-        }
-        throw new EhrUnavailableException("VIGIL-DLV-002 EHR could not take the bundle: " + detail, null);
+        delivered.incrementAndGet();
+        audit.disclosed(ehr.baseUrl(), ehr.purposeOfUse(), patientKeys(exchange), messageId(exchange));
+    }
+
+    static List<String> patientKeys(Exchange exchange) {
+        String patients = exchange.getIn().getHeader(FhirProcessing.PATIENT_KEYS, "", String.class);
+        return patients.isEmpty() ? List.of() : List.of(patients.split("\n"));
+    }
+
+    static String messageId(Exchange exchange) {
+        return exchange.getIn().getHeader(IngestHeaders.PROTOCOL, String.class) + ":"
+                + exchange.getIn().getHeader(IngestHeaders.SENDER, String.class) + ":"
+                + exchange.getIn().getHeader(IngestHeaders.CONTROL_ID, String.class);
     }
 
     @ManagedAttribute(description = "Bundles delivered (EHR 2xx, or written to the outbox)")

@@ -66,6 +66,20 @@ public final class FhirBundleBuilder {
      */
     public Bundle build(ObservationBatch batch, Map<Integer, Decision> excluded, List<ClinicalOutcome> clinical,
                         String ruleSetVersion) {
+        return build(batch, excluded, clinical, ruleSetVersion, null);
+    }
+
+    /**
+     * The bundle for a non-treatment destination, from a batch already de-identified (SafeHarbor): dates to the
+     * year, hence no vital-signs profile claims (they require the day), and a Provenance without source details.
+     */
+    public Bundle buildDeidentified(ObservationBatch deidentified, String ruleSetVersion, String purposeOfUse) {
+        return build(deidentified, Map.of(), List.of(), ruleSetVersion, purposeOfUse);
+    }
+
+    private Bundle build(ObservationBatch batch, Map<Integer, Decision> excluded, List<ClinicalOutcome> clinical,
+                         String ruleSetVersion, String deidentifiedFor) {
+        boolean deidentified = deidentifiedFor != null;
         Bundle bundle = new Bundle();
         bundle.setType(Bundle.BundleType.TRANSACTION);
         List<DeviceObservation> observations = batch.observations();
@@ -87,6 +101,11 @@ public final class FhirBundleBuilder {
             DeviceObservation first = group.get(0);
             Observation observation = BloodPressureGrouping.isCompletePanel(group)
                     ? panel(group, ids.get(first)) : single(first, ids.get(first), excludedObs.get(first));
+            if (deidentified) {
+                observation.getMeta().getProfile().clear();
+                observation.setEffective(new DateTimeType(Date.from(first.effective().toInstant()), TemporalPrecisionEnum.YEAR,
+                        TimeZone.getTimeZone(first.effective().getOffset())));
+            }
             observation.setSubject(new Reference(patients.get(patientKey(first.patient()))));
             if (first.device().id() != null) {
                 observation.setDevice(new Reference(devices.get(first.device().id())));
@@ -97,8 +116,12 @@ public final class FhirBundleBuilder {
         for (ClinicalOutcome outcome : clinical) {
             ClinicalResources.add(bundle, outcome, patients.get(outcome.patientKey()), batchKey + "|" + outcome.patientKey());
         }
-        String deviceUrl = devices.isEmpty() ? null : devices.values().iterator().next();
-        ProvenanceResource.add(bundle, batch, deviceUrl, terminology.version(), ruleSetVersion);
+        if (deidentified) {
+            ProvenanceResource.addDeidentified(bundle, batch, terminology.version(), ruleSetVersion, deidentifiedFor);
+        } else {
+            String deviceUrl = devices.isEmpty() ? null : devices.values().iterator().next();
+            ProvenanceResource.add(bundle, batch, deviceUrl, terminology.version(), ruleSetVersion);
+        }
         return bundle;
     }
 

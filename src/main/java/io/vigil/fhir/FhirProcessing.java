@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vigil.governance.AuditTrail;
 import io.vigil.governance.GovernanceEvaluator;
 import io.vigil.governance.GovernanceOutcome;
+import io.vigil.governance.SafeHarbor;
 import io.vigil.ingest.IngestHeaders;
 import io.vigil.model.CanonicalJson;
 import io.vigil.model.DeviceObservation;
@@ -30,6 +31,8 @@ public class FhirProcessing {
     /** Exchange property: the alerts raised or resolved, as JSON, for the alert topic. */
     public static final String ALERTS = "vigilAlerts";
     public static final String PATIENT_KEYS = "VigilPatientKeys";
+    /** Exchange property: the de-identified bundle for the research destination, when one is configured. */
+    public static final String RESEARCH_BUNDLE = "vigilResearchBundle";
 
     private final FhirBundleBuilder builder;
     private final GovernanceEvaluator governance;
@@ -37,9 +40,15 @@ public class FhirProcessing {
     private final RuleEngine rules;
     private final AuditTrail audit;
     private final boolean productionDestination;
+    private final SafeHarbor research;
+    private final String researchPurpose;
 
+    /** @param research de-identification for the research destination, null when there is none */
     public FhirProcessing(FhirBundleBuilder builder, GovernanceEvaluator governance, ClinicalEvaluator clinical,
-                          RuleEngine rules, AuditTrail audit, boolean productionDestination) {
+                          RuleEngine rules, AuditTrail audit, boolean productionDestination, SafeHarbor research,
+                          String researchPurpose) {
+        this.research = research;
+        this.researchPurpose = researchPurpose;
         this.builder = builder;
         this.governance = governance;
         this.clinical = clinical;
@@ -60,6 +69,10 @@ public class FhirProcessing {
                 exchange.getIn().setHeader(PATIENT_KEYS, String.join("\n", decision.patientKeys()));
                 exchange.getIn().setHeader(IngestHeaders.OBSERVATION_COUNT, batch.observations().size());
                 exchange.setProperty(ALERTS, alertMessages(decision.clinical(), batch.observations()));
+                if (research != null) {
+                    exchange.setProperty(RESEARCH_BUNDLE, builder.toJson(
+                            builder.buildDeidentified(research.deidentify(batch), rules.version(), researchPurpose)));
+                }
             }
             default -> { }
         }

@@ -53,6 +53,31 @@ final class ProvenanceResource {
                 .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Provenance/" + id);
     }
 
+    /**
+     * Provenance of a de-identified bundle: Vigil assembled it under these versions for this purpose of use; no
+     * source message, device or sender, and as its time the start of the observations' year.
+     */
+    static void addDeidentified(Bundle bundle, ObservationBatch batch, String mappingVersion, String ruleSetVersion,
+                                String purposeOfUse) {
+        Provenance provenance = new Provenance();
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            provenance.addTarget(new Reference(entry.getFullUrl()));
+        }
+        int year = batch.observations().isEmpty() ? 1970 : batch.observations().get(0).effective().getYear();
+        provenance.setRecorded(Date.from(java.time.LocalDate.of(year, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()));
+        provenance.addAgent().setType(type("assembler", "Assembler")).setWho(new Reference().setDisplay("Vigil"));
+        provenance.addReason(new CodeableConcept().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason",
+                purposeOfUse, null)));
+        for (String policy : List.of("urn:vigil:mappings:" + mappingVersion, "urn:vigil:rules:" + ruleSetVersion,
+                "urn:vigil:deidentification:safe-harbor")) {
+            provenance.addPolicy(policy);
+        }
+        String id = "vigil-" + BundleEntries.stableId("deidentified|" + batch.source().messageControlId());
+        provenance.setId(id);
+        bundle.addEntry().setFullUrl(BundleEntries.fullUrl("Provenance", "id", id)).setResource(provenance)
+                .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Provenance/" + id);
+    }
+
     private static CodeableConcept type(String code, String display) {
         return new CodeableConcept().addCoding(new Coding(PARTICIPANT, code, display));
     }

@@ -36,6 +36,8 @@ class GovernanceConfig {
     FhirProcessing fhirProcessing(FhirBundleBuilder builder, GovernanceEvaluator governance, ClinicalEvaluator clinical,
                                   RuleEngine engine, AuditTrail audit, VigilProperties properties) {
         boolean production = properties.ehr().configured() && properties.ehr().production();
-        return new FhirProcessing(builder, governance, clinical, engine, audit, production);
+        SafeHarbor research = properties.research().configured() ? new SafeHarbor(properties.dataDir()) : null;
+        return new FhirProcessing(builder, governance, clinical, engine, audit, production, research,
+                properties.research().purposeOfUse());
     }
 }

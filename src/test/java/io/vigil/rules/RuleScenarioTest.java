@@ -64,7 +64,7 @@ class RuleScenarioTest {
         FhirProcessing processing = new FhirProcessing(TestPipeline.BUNDLES,
                 new GovernanceEvaluator(engine, parameters, registry, context.path("enforceDeviceRegistry").asBoolean(false)),
                 new ClinicalEvaluator(engine, parameters, settings, contexts), engine,
-                new AuditTrail(work.resolve("audit"), TestPipeline.FHIR), context.path("production").asBoolean(true));
+                new AuditTrail(work.resolve("audit"), TestPipeline.FHIR), context.path("production").asBoolean(true), null, null);
         DeviceJsonReader reader = new DeviceJsonReader(TestPipeline.TERMINOLOGY);
 
         ArrayNode actual = JSON.createArrayNode();

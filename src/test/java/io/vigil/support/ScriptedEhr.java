@@ -19,12 +19,13 @@ public final class ScriptedEhr implements AutoCloseable {
     private final HttpServer server;
     private final Queue<Integer> script = new ConcurrentLinkedQueue<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Queue<String> bodies = new ConcurrentLinkedQueue<>();
 
     public ScriptedEhr() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/fhir", exchange -> {
             requests.incrementAndGet();
-            exchange.getRequestBody().readAllBytes();
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             Integer status = script.poll();
             int code = status == null ? 200 : status;
             String body = code == 200
@@ -53,6 +54,11 @@ public final class ScriptedEhr implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** The bodies received so far, oldest first. */
+    public java.util.List<String> bodies() {
+        return java.util.List.copyOf(bodies);
     }
 
     public void resetCount() {
