@@ -7,19 +7,26 @@ import java.util.List;
 public class Decisions {
 
     private final List<Alert> alerts = new ArrayList<>();
+    private final FireCounts fired;
+
+    public Decisions(FireCounts fired) {
+        this.fired = fired;
+    }
 
     public void alert(String cause, int severity, String rule, String text) {
         alerts.add(new Alert(cause, severity, rule, text));
+        fired.fired(rule);
     }
 
     /** Compares a reading with the limits a decision-table row set on it. */
     public void threshold(Reading reading, String cause, String rule) {
+        fired.fired(rule);
         boolean low = reading.below() != null && reading.getValue() < reading.below();
         boolean high = reading.above() != null && reading.getValue() > reading.above();
         if (low || high) {
-            alert("threshold:" + cause + (low ? "-low" : "-high"), reading.severity(), rule,
+            alerts.add(new Alert("threshold:" + cause + (low ? "-low" : "-high"), reading.severity(), rule,
                     reading.getParameter() + " " + reading.getValue()
-                            + (low ? " below " + reading.below() : " above " + reading.above()));
+                            + (low ? " below " + reading.below() : " above " + reading.above())));
         }
     }
 

@@ -6,10 +6,14 @@ import java.util.Set;
 import org.kie.api.KieBase;
 import org.kie.api.builder.ReleaseId;
 import org.kie.api.runtime.KieContainer;
+import org.kie.api.runtime.StatelessKieSession;
 
-/** A built rule set: its KIE base, the version (hash of every file) and what it was built from. */
+/**
+ * A built rule set: its KIE base, the version (hash of every file), what it was built from, and the stateless
+ * session evaluations run in.
+ */
 record LoadedRuleSet(String version, Instant loadedAt, List<String> files, int ruleCount, Set<String> globals,
-                     KieContainer container, ReleaseId releaseId) {
+                     KieContainer container, ReleaseId releaseId, StatelessKieSession session) {
 
     KieBase base() {
         return container.getKieBase();

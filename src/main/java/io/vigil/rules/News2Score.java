@@ -11,6 +11,11 @@ public class News2Score {
 
     private final Map<String, Integer> subscores = new LinkedHashMap<>();
     private final Map<String, String> rules = new LinkedHashMap<>();
+    private final FireCounts fired;
+
+    public News2Score(FireCounts fired) {
+        this.fired = fired;
+    }
 
     /** Called from rule consequences. A second score for the same parameter is a rule-set error. */
     public void score(String parameter, int points, String rule) {
@@ -20,6 +25,7 @@ public class News2Score {
                     + rules.get(parameter) + " and " + rule);
         }
         rules.put(parameter, rule);
+        fired.fired(rule);
     }
 
     public Map<String, Integer> subscores() {

@@ -17,13 +17,12 @@ public final class News2Scorer {
 
     /** Scores NEWS2 and qSOFA from one input; the rules for both run in one evaluation. */
     public Scores score(News2Input input, List<Object> otherFacts) {
-        News2Score news2 = new News2Score();
-        QsofaScore qsofa = new QsofaScore();
-        List<Object> facts = new ArrayList<>(otherFacts);
+        News2Score news2 = new News2Score(engine.counter());
+        QsofaScore qsofa = new QsofaScore(engine.counter());
+        List<Object> facts = new ArrayList<>(otherFacts.size() + 1);
+        facts.addAll(otherFacts);
         facts.add(input);
-        facts.add(news2);
-        facts.add(qsofa);
-        RuleEngine.Evaluation evaluation = engine.evaluate(facts);
+        RuleEngine.Evaluation evaluation = engine.evaluate(facts, Map.of("news2", news2, "qsofa", qsofa));
         Map<String, Integer> subscores = news2.subscores();
         List<String> missing = new ArrayList<>();
         for (String parameter : News2Score.PARAMETERS) {

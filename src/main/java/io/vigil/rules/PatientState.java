@@ -4,14 +4,13 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * What the clinical rules remember of one patient: the latest value of each parameter, a short SpO2 history
- * for trends, the last NEWS2 and the active alerts. Bounded: at most {@link #SPO2_HISTORY} SpO2 values, one
+ * for trends, the last NEWS2 and the active alerts. Bounded: at most {@link #SPO2_HISTORY} SpO2 values (in
+ * arrival order; a late value older than the window does not count), one
  * value per parameter, one entry per active alert cause. Guarded by the caller (synchronized on this).
  */
 final class PatientState {
@@ -25,8 +24,12 @@ final class PatientState {
     record ActiveAlert(int severity, Instant raisedAt, String flagId) {
     }
 
-    private final Map<String, Latest> latest = new HashMap<>();
-    private final Deque<Latest> spo2History = new ArrayDeque<>();
+    private final Map<String, Latest> latest = new HashMap<>(8);
+    /** SpO2 history as a ring of (epoch millis, value): 1 KiB a patient instead of 64 full records. */
+    private final long[] spo2Times = new long[SPO2_HISTORY];
+    private final double[] spo2Values = new double[SPO2_HISTORY];
+    private int spo2Count;
+    private int spo2Next;
     private final Map<String, ActiveAlert> activeAlerts = new HashMap<>();
     private News2Result lastNews2;
     private volatile Instant touched = Instant.now();
@@ -37,10 +40,10 @@ final class PatientState {
             latest.put(parameter, value);
         }
         if ("spo2".equals(parameter) && value.value() != null) {
-            spo2History.addLast(value);
-            while (spo2History.size() > SPO2_HISTORY) {
-                spo2History.removeFirst();
-            }
+            spo2Times[spo2Next] = value.time().toInstant().toEpochMilli();
+            spo2Values[spo2Next] = value.value().doubleValue();
+            spo2Next = (spo2Next + 1) % SPO2_HISTORY;
+            spo2Count = Math.min(spo2Count + 1, SPO2_HISTORY);
         }
         touched = Instant.now();
     }
@@ -57,18 +60,19 @@ final class PatientState {
 
     /** Fall from the highest SpO2 within {@code window} before the latest SpO2 to that latest value. */
     Integer spo2Drop(Duration window) {
-        if (spo2History.size() < 2) {
+        if (spo2Count < 2) {
             return null;
         }
-        Latest last = spo2History.peekLast();
-        OffsetDateTime from = last.time().minus(window);
-        BigDecimal max = last.value();
-        for (Latest v : spo2History) {
-            if (!v.time().isBefore(from) && !v.time().isAfter(last.time()) && v.value().compareTo(max) > 0) {
-                max = v.value();
+        int lastIndex = (spo2Next - 1 + SPO2_HISTORY) % SPO2_HISTORY;
+        long lastTime = spo2Times[lastIndex];
+        long from = lastTime - window.toMillis();
+        double max = spo2Values[lastIndex];
+        for (int i = 0; i < spo2Count; i++) {
+            if (spo2Times[i] >= from && spo2Times[i] <= lastTime && spo2Values[i] > max) {
+                max = spo2Values[i];
             }
         }
-        return News2Rounding.whole(max.subtract(last.value()));
+        return News2Rounding.whole(BigDecimal.valueOf(max - spo2Values[lastIndex]));
     }
 
     Map<String, ActiveAlert> activeAlerts() {

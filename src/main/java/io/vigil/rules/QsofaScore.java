@@ -7,9 +7,15 @@ import java.util.Set;
 public class QsofaScore {
 
     private final Set<String> criteria = new LinkedHashSet<>();
+    private final FireCounts fired;
 
-    public void meets(String criterion) {
+    public QsofaScore(FireCounts fired) {
+        this.fired = fired;
+    }
+
+    public void meets(String criterion, String rule) {
         criteria.add(criterion);
+        fired.fired(rule);
     }
 
     public Set<String> criteria() {

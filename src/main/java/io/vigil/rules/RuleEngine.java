@@ -3,13 +3,11 @@ package io.vigil.rules;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import org.kie.api.event.rule.AfterMatchFiredEvent;
-import org.kie.api.event.rule.DefaultAgendaEventListener;
-import org.kie.api.runtime.StatelessKieSession;
+import java.util.ArrayList;
+import org.kie.api.command.Command;
+import org.kie.internal.command.CommandFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +21,9 @@ public final class RuleEngine {
 
     private final Path folder;
     private final AtomicReference<LoadedRuleSet> active = new AtomicReference<>();
-    private final Map<String, LongAdder> fired = new ConcurrentHashMap<>();
+    private final FireCounts fired = new FireCounts();
     private final LongAdder refusedReloads = new LongAdder();
     private volatile List<String> lastRefusal = List.of();
-    private final DefaultAgendaEventListener counter = new DefaultAgendaEventListener() {
-        @Override
-        public void afterMatchFired(AfterMatchFiredEvent event) {
-            fired.computeIfAbsent(event.getMatch().getRule().getName(), k -> new LongAdder()).increment();
-        }
-    };
 
     /** Builds the rule set in {@code folder}; a broken set at start is fatal (there is no previous one). */
     public RuleEngine(Path folder) throws RuleSetRejectedException {
@@ -63,20 +55,34 @@ public final class RuleEngine {
         return true;
     }
 
-    /** Runs the active rules over the facts with "decisions" as the global results collector. */
     public Evaluation evaluate(List<Object> facts) {
+        return evaluate(facts, Map.of());
+    }
+
+    /**
+     * Runs the active rules over the facts, with "decisions" and "governance" as the results collectors and
+     * {@code moreGlobals} (such as the NEWS2 and qSOFA collectors) as further globals, when the rules declare them.
+     */
+    public Evaluation evaluate(List<Object> facts, Map<String, Object> moreGlobals) {
         LoadedRuleSet set = active.get();
-        StatelessKieSession session = set.base().newStatelessKieSession();
-        session.addEventListener(counter);
-        Decisions decisions = new Decisions();
-        GovernanceDecisions governance = new GovernanceDecisions();
+        Decisions decisions = new Decisions(fired);
+        GovernanceDecisions governance = new GovernanceDecisions(fired);
+        List<Command<?>> commands = new ArrayList<>(6);
+        moreGlobals.forEach((name, value) -> {
+            if (set.globals().contains(name)) {
+                commands.add(CommandFactory.newSetGlobal(name, value));
+            }
+        });
+        // globals belong to this evaluation's working memory, so concurrent evaluations do not share them
         if (set.globals().contains("decisions")) {
-            session.setGlobal("decisions", decisions);
+            commands.add(CommandFactory.newSetGlobal("decisions", decisions));
         }
         if (set.globals().contains("governance")) {
-            session.setGlobal("governance", governance);
+            commands.add(CommandFactory.newSetGlobal("governance", governance));
         }
-        session.execute(facts);
+        commands.add(CommandFactory.newInsertElements(facts));
+        commands.add(CommandFactory.newFireAllRules());
+        set.session().execute(CommandFactory.newBatchExecution(commands));
         return new Evaluation(set.version(), decisions, governance);
     }
 
@@ -97,9 +103,11 @@ public final class RuleEngine {
     }
 
     public Map<String, Long> fireCounts() {
-        Map<String, Long> counts = new TreeMap<>();
-        fired.forEach((rule, n) -> counts.put(rule, n.sum()));
-        return counts;
+        return fired.snapshot();
+    }
+
+    FireCounts counter() {
+        return fired;
     }
 
     public long refusedReloads() {

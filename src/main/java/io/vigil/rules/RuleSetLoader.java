@@ -82,8 +82,10 @@ final class RuleSetLoader {
         int rules = container.getKieBase().getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
         java.util.Set<String> globals = new java.util.HashSet<>();
         container.getKieBase().getKiePackages().forEach(p -> p.getGlobalVariables().forEach(g -> globals.add(g.getName())));
+        // not a session pool: pooled working memories keep activation-group state between evaluations
+        var session = container.getKieBase().newStatelessKieSession();
         return new LoadedRuleSet(version, Instant.now(), List.copyOf(names), rules, java.util.Set.copyOf(globals),
-                container, releaseId);
+                container, releaseId, session);
     }
 
     /** Frees a replaced rule set: without this every reload keeps one KIE module alive. */
