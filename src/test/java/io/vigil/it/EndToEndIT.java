@@ -53,6 +53,9 @@ class EndToEndIT {
     @Autowired
     EmbeddedActiveMQ broker;
 
+    @Autowired
+    io.vigil.rules.RuleEngine engine;
+
     private final IGenericClient ehr = ApplianceTestSupport.fhirClient(FhirTestServer.baseUrl());
 
     private List<Observation> observationsOf(String system, String value) {
@@ -188,6 +191,9 @@ class EndToEndIT {
         ResponseEntity<String> routes = operator.getForEntity(
                 "/actuator/jolokia/search/org.apache.camel:context=vigil,type=routes,*", String.class);
         assertThat(routes.getBody()).contains("ingest-hl7", "ingest-mqtt", "build-fhir", "deliver-ehr");
+        ResponseEntity<String> rules = operator.getForEntity("/actuator/jolokia/read/io.vigil:type=Rules", String.class);
+        assertThat(rules.getBody()).contains("\"Version\":\"" + engine.version() + "\"").contains("\"FireCounts\"")
+                .contains("\"AlertCounts\"");
     }
 
     @Test
