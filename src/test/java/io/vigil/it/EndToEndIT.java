@@ -33,7 +33,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The whole appliance with its real listeners, delivering to a real HAPI FHIR JPA server. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Spring Boot's test loader turns JMX export off; the console test needs the MBeans operators see
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.jmx.enabled=true")
 @DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
 class EndToEndIT {
