@@ -41,5 +41,12 @@ class BrokerAcceptors implements ArtemisConfigurationCustomizer {
                 .setAddress(DEVICE_ADDRESS)
                 .setRoutingType(RoutingType.MULTICAST)
                 .setDurable(true));
+        if (properties.kafka().enabled()) {
+            // a durable subscription of the alert topic that the Kafka route drains, so no alert is lost while Kafka is away
+            configuration.addQueueConfiguration(QueueConfiguration.of(properties.queue().get("kafka-alerts"))
+                    .setAddress(properties.alerts().topic())
+                    .setRoutingType(RoutingType.MULTICAST)
+                    .setDurable(true));
+        }
     }
 }

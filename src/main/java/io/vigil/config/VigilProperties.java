@@ -22,7 +22,8 @@ public record VigilProperties(
         Rules rules,
         Governance governance,
         Alerts alerts,
-        Research research) {
+        Research research,
+        Kafka kafka) {
 
     public record Mllp(String host, int port) {
     }
@@ -64,6 +65,9 @@ public record VigilProperties(
     }
 
     public record Alerts(String topic) {
+    }
+
+    public record Kafka(boolean enabled, String bootstrapServers, String alertsTopic) {
     }
 
     /** A non-treatment destination that receives Safe Harbor de-identified data. */
