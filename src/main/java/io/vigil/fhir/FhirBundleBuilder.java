@@ -40,7 +40,6 @@ import org.hl7.fhir.r4.model.StringType;
  */
 public final class FhirBundleBuilder {
 
-    private static final Set<String> TEST_FLAGS = Set.of("DEMO", "TEST");
     private static final String DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
 
     private final FhirContext fhir;
@@ -192,16 +191,10 @@ public final class FhirBundleBuilder {
         o.addIdentifier().setSystem(FhirSystems.OBSERVATION_ID).setValue(id);
         o.setStatus(Observation.ObservationStatus.fromCode(obs.status()));
         o.setEffective(dateTime(obs));
-        if (isTestData(obs)) {
+        if (obs.testData()) {
             o.getMeta().addSecurity(FhirSystems.ACT_REASON, "HTEST", "test health data");
         }
         return o;
-    }
-
-    private static boolean isTestData(DeviceObservation obs) {
-        String processing = obs.source().processingId();
-        return obs.flags().stream().anyMatch(TEST_FLAGS::contains)
-                || "D".equals(processing) || "T".equals(processing);
     }
 
     private CodeableConcept code(DeviceObservation obs) {

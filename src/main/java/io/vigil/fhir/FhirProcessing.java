@@ -102,7 +102,7 @@ public class FhirProcessing {
         List<DeviceObservation> observations = batch.observations();
         for (int i = 0; i < observations.size(); i++) {
             DeviceObservation obs = observations.get(i);
-            if (!decided.excluded().containsKey(i) && !isTestData(obs)) {
+            if (!decided.excluded().containsKey(i) && !obs.testData()) {
                 byPatient.computeIfAbsent(FhirBundleBuilder.patientKey(obs.patient()), k -> new ArrayList<>()).add(obs);
             }
         }
@@ -110,11 +110,6 @@ public class FhirProcessing {
         byPatient.forEach((patient, values) -> outcomes.add(clinical.evaluate(patient, ward(values), values, ids::get)));
         return new MessageDecision("deliver", null, decided, outcomes,
                 builder.build(batch, decided.excluded(), outcomes, rules.version()), patientKeys);
-    }
-
-    private static boolean isTestData(DeviceObservation obs) {
-        String processing = obs.source().processingId();
-        return obs.flags().contains("DEMO") || obs.flags().contains("TEST") || "D".equals(processing) || "T".equals(processing);
     }
 
     private static String ward(List<DeviceObservation> values) {

@@ -113,5 +113,4 @@ public final class Hl7Codec {
         int nl = s.indexOf('\n');
         return nl > 0 ? s.substring(0, nl) : s;
     }
-
 }

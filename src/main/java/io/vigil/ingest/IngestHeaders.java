@@ -10,7 +10,6 @@ public final class IngestHeaders {
     public static final String PROTOCOL = "VigilProtocol";
     public static final String QUARANTINE_REASON = "VigilQuarantineReason";
     public static final String HOLD_REASON = "VigilHoldReason";
-    public static final String FAILURE_REASON = "VigilFailureReason";
     public static final String OBSERVATION_COUNT = "VigilObservationCount";
 
     private IngestHeaders() {

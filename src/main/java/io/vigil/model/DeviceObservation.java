@@ -24,6 +24,12 @@ public record DeviceObservation(
         Range alarmLimits,
         String panelRole) {
 
+    /** Test or demonstration data: flagged DEMO or TEST (OBX-8), or sent in debugging or training mode (MSH-11 D, T). */
+    public boolean testData() {
+        String processing = source.processingId();
+        return flags.contains("DEMO") || flags.contains("TEST") || "D".equals(processing) || "T".equals(processing);
+    }
+
     /** Identifies this observation across resends of the same source message. */
     public String sourceKey() {
         return String.join("|", source.sender(), source.messageControlId(),

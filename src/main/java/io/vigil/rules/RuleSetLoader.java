@@ -20,7 +20,6 @@ import org.kie.api.builder.KieBuilder;
 import org.kie.api.builder.KieFileSystem;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.ReleaseId;
-import org.kie.api.definition.KiePackage;
 
 /**
  * Builds the rule set in a folder: every *.drl and *.drl.csv (CSV decision table) below it. A set with any build
@@ -123,11 +122,4 @@ final class RuleSetLoader {
         }
     }
 
-    static List<String> ruleNames(LoadedRuleSet set) {
-        List<String> names = new ArrayList<>();
-        for (KiePackage p : set.base().getKiePackages()) {
-            p.getRules().forEach(r -> names.add(r.getName()));
-        }
-        return names;
-    }
 }

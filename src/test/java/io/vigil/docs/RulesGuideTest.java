@@ -10,13 +10,12 @@ import io.vigil.rules.RuleSetRejectedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import io.vigil.support.RuleFolders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,28 +34,13 @@ class RulesGuideTest {
         assertThat(EXAMPLES).containsOnlyKeys("threshold-edit", "ward-override", "new-rule", "broken-rule");
     }
 
-    private static Path copyOfRules() throws IOException {
-        Path copy = Files.createTempDirectory("vigil-rules-guide");
-        try (Stream<Path> files = Files.walk(Path.of("rules"))) {
-            for (Path source : files.toList()) {
-                Path target = copy.resolve(Path.of("rules").relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        return copy;
-    }
-
     private static List<String> alerts(RuleEngine engine, Reading reading) {
         return engine.evaluate(List.of(reading)).decisions().alerts().stream().map(a -> a.cause() + " by " + a.rule()).toList();
     }
 
     @Test
     void thresholdEditShouldMoveTheHeartRateLimit() throws Exception {
-        Path rules = copyOfRules();
+        Path rules = RuleFolders.copyOfRules();
         assertThat(alerts(new RuleEngine(rules), new Reading("pulse", 125, "WARD7"))).isEmpty();
         Path table = rules.resolve("clinical/thresholds.drl.csv");
         String edited = Files.readString(table).replaceAll("(?m)^Heart rate,0,.*$", EXAMPLES.get("threshold-edit").strip());
@@ -68,7 +52,7 @@ class RulesGuideTest {
 
     @Test
     void wardOverrideShouldApplyInItsWardOnly() throws Exception {
-        Path rules = copyOfRules();
+        Path rules = RuleFolders.copyOfRules();
         Files.writeString(rules.resolve("clinical/thresholds.drl.csv"), EXAMPLES.get("ward-override"),
                 java.nio.file.StandardOpenOption.APPEND);
         RuleEngine engine = new RuleEngine(rules);
@@ -80,7 +64,7 @@ class RulesGuideTest {
 
     @Test
     void newRuleShouldRaiseItsAlert() throws Exception {
-        Path rules = copyOfRules();
+        Path rules = RuleFolders.copyOfRules();
         Files.writeString(rules.resolve("clinical/hyperpyrexia.drl"), EXAMPLES.get("new-rule"));
         RuleEngine engine = new RuleEngine(rules);
 
@@ -92,7 +76,7 @@ class RulesGuideTest {
 
     @Test
     void brokenRuleShouldBeRefusedWithFileAndLineWhileTheOldSetRuns() throws Exception {
-        Path rules = copyOfRules();
+        Path rules = RuleFolders.copyOfRules();
         RuleEngine engine = new RuleEngine(rules);
         String version = engine.version();
         Files.writeString(rules.resolve("clinical/half.drl"), EXAMPLES.get("broken-rule"));

@@ -9,6 +9,7 @@ import io.vigil.rules.RuleEngine;
 import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.FhirTestServer;
 import io.vigil.support.Pcd01Writer;
+import io.vigil.support.RuleFolders;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.MessageConsumer;
@@ -17,7 +18,6 @@ import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -54,17 +54,7 @@ class RulesIT {
 
     @DynamicPropertySource
     static void setup(DynamicPropertyRegistry registry) throws IOException {
-        rules = Files.createTempDirectory("vigil-rules-it");
-        try (Stream<Path> files = Files.walk(Path.of("rules"))) {
-            for (Path source : files.toList()) {
-                Path target = rules.resolve(Path.of("rules").relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+        rules = RuleFolders.copyOfRules();
         registry.add("vigil.rules.dir", rules::toString);
         ports = ApplianceTestSupport.register(registry, FhirTestServer.baseUrl());
     }
