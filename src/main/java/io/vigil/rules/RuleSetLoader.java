@@ -121,5 +121,4 @@ final class RuleSetLoader {
             throw new IllegalStateException(e);
         }
     }
-
 }
