@@ -22,7 +22,7 @@ public final class News2Scorer {
         List<Object> facts = new ArrayList<>(otherFacts.size() + 1);
         facts.addAll(otherFacts);
         facts.add(input);
-        RuleEngine.Evaluation evaluation = engine.evaluate(facts, Map.of("news2", news2, "qsofa", qsofa));
+        RuleEngine.Evaluation evaluation = engine.evaluate(facts, news2, qsofa);
         Map<String, Integer> subscores = news2.subscores();
         List<String> missing = new ArrayList<>();
         for (String parameter : News2Score.PARAMETERS) {

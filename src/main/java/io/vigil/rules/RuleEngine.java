@@ -5,9 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.ArrayList;
-import org.kie.api.command.Command;
-import org.kie.internal.command.CommandFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,33 +53,20 @@ public final class RuleEngine {
     }
 
     public Evaluation evaluate(List<Object> facts) {
-        return evaluate(facts, Map.of());
+        return evaluate(facts, new News2Score(fired), new QsofaScore(fired));
     }
 
-    /**
-     * Runs the active rules over the facts, with "decisions" and "governance" as the results collectors and
-     * {@code moreGlobals} (such as the NEWS2 and qSOFA collectors) as further globals, when the rules declare them.
-     */
-    public Evaluation evaluate(List<Object> facts, Map<String, Object> moreGlobals) {
+    /** Runs the active rules over the facts; NEWS2 and qSOFA rules record their points in the given collectors. */
+    public Evaluation evaluate(List<Object> facts, News2Score news2, QsofaScore qsofa) {
         LoadedRuleSet set = active.get();
         Decisions decisions = new Decisions(fired);
         GovernanceDecisions governance = new GovernanceDecisions(fired);
-        List<Command<?>> commands = new ArrayList<>(6);
-        moreGlobals.forEach((name, value) -> {
-            if (set.globals().contains(name)) {
-                commands.add(CommandFactory.newSetGlobal(name, value));
-            }
-        });
-        // globals belong to this evaluation's working memory, so concurrent evaluations do not share them
-        if (set.globals().contains("decisions")) {
-            commands.add(CommandFactory.newSetGlobal("decisions", decisions));
+        new EvaluationScope(decisions, governance, news2, qsofa).enter();
+        try {
+            set.session().execute(facts);
+        } finally {
+            EvaluationScope.leave();
         }
-        if (set.globals().contains("governance")) {
-            commands.add(CommandFactory.newSetGlobal("governance", governance));
-        }
-        commands.add(CommandFactory.newInsertElements(facts));
-        commands.add(CommandFactory.newFireAllRules());
-        set.session().execute(CommandFactory.newBatchExecution(commands));
         return new Evaluation(set.version(), decisions, governance);
     }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.drools.decisiontable.InputType;
 import org.drools.decisiontable.SpreadsheetCompiler;
@@ -83,6 +84,14 @@ final class RuleSetLoader {
         container.getKieBase().getKiePackages().forEach(p -> p.getGlobalVariables().forEach(g -> globals.add(g.getName())));
         // not a session pool: pooled working memories keep activation-group state between evaluations
         var session = container.getKieBase().newStatelessKieSession();
+        Map<String, Object> delegates = Map.of("decisions", new EvaluationScope.CurrentDecisions(),
+                "governance", new EvaluationScope.CurrentGovernance(), "news2", new EvaluationScope.CurrentNews2(),
+                "qsofa", new EvaluationScope.CurrentQsofa());
+        delegates.forEach((name, delegate) -> {
+            if (globals.contains(name)) {
+                session.setGlobal(name, delegate);
+            }
+        });
         return new LoadedRuleSet(version, Instant.now(), List.copyOf(names), rules, java.util.Set.copyOf(globals),
                 container, releaseId, session);
     }
