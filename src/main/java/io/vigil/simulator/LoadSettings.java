@@ -1,0 +1,47 @@
+package io.vigil.simulator;
+
+import java.time.Duration;
+
+/** Command-line settings of the load tool: --beds, --rate (messages per second per bed), --duration, ... */
+record LoadSettings(int beds, double rate, Duration duration, int connections, double mqttShare, String host,
+                    int mllpPort, int mqttPort) {
+
+    static LoadSettings parse(String[] args) {
+        int beds = 100;
+        double rate = 1.0;
+        Duration duration = Duration.ofSeconds(60);
+        int connections = 20;
+        double mqttShare = 0.5;
+        String host = "127.0.0.1";
+        int mllpPort = 2575;
+        int mqttPort = 1883;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i]) {
+                case "load" -> {
+                    continue;
+                }
+                case "--beds" -> beds = Integer.parseInt(value);
+                case "--rate" -> rate = Double.parseDouble(value.replace("/s", ""));
+                case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
+                case "--connections" -> connections = Integer.parseInt(value);
+                case "--mqtt-share" -> mqttShare = Double.parseDouble(value);
+                case "--mllp-only" -> {
+                    mqttShare = 0;
+                    continue;
+                }
+                case "--mqtt-only" -> {
+                    mqttShare = 1;
+                    continue;
+                }
+                case "--host" -> host = value;
+                case "--mllp-port" -> mllpPort = Integer.parseInt(value);
+                case "--mqtt-port" -> mqttPort = Integer.parseInt(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (options: --beds --rate --duration --connections --mqtt-share --mllp-only --mqtt-only --host --mllp-port --mqtt-port)");
+            }
+            i++;
+        }
+        return new LoadSettings(beds, rate, duration, connections, mqttShare, host, mllpPort, mqttPort);
+    }
+}
