@@ -1,5 +1,7 @@
 package io.vigil.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vigil.config.VigilProperties;
 import io.vigil.fhir.FhirProcessing;
 import io.vigil.governance.AuditTrail;
@@ -27,11 +29,14 @@ public class EhrDelivery {
     private final VigilProperties.Ehr ehr;
     private final Outbox outbox;
     private final AuditTrail audit;
+    private final Timer requestTimer;
     private final FhirPoster poster;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
 
-    public EhrDelivery(VigilProperties properties, Outbox outbox, AuditTrail audit) {
+    public EhrDelivery(VigilProperties properties, Outbox outbox, AuditTrail audit, MeterRegistry registry) {
+        this.requestTimer = Timer.builder("vigil.delivery.request").tag("destination", "ehr")
+                .description("Time of one delivery attempt to the EHR").publishPercentiles(0.5, 0.99).register(registry);
         this.ehr = properties.ehr();
         this.outbox = outbox;
         this.audit = audit;
@@ -58,7 +63,7 @@ public class EhrDelivery {
             return;
         }
         try {
-            poster.post(bundle);
+            requestTimer.record(() -> poster.post(bundle));
         } catch (RuntimeException e) {
             failedAttempts.incrementAndGet();
             throw e;

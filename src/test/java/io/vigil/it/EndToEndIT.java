@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
@@ -33,8 +34,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The whole appliance with its real listeners, delivering to a real HAPI FHIR JPA server. */
-// Spring Boot's test loader turns JMX export off; the console test needs the MBeans operators see
+// Spring Boot's test loader turns JMX and metrics export off; the console test needs what operators see
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.jmx.enabled=true")
+@AutoConfigureObservability
 @DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
 class EndToEndIT {
@@ -192,6 +194,11 @@ class EndToEndIT {
         ResponseEntity<String> routes = operator.getForEntity(
                 "/actuator/jolokia/search/org.apache.camel:context=vigil,type=routes,*", String.class);
         assertThat(routes.getBody()).contains("ingest-hl7", "ingest-mqtt", "build-fhir", "deliver-ehr");
+        String metrics = operator.getForEntity("/actuator/prometheus", String.class).getBody();
+        assertThat(metrics).contains("vigil_queue_depth{queue=\"vigil.delivery.ehr.DLQ\"}")
+                .containsPattern("vigil_messages_total\\{outcome=\"accepted\",protocol=\"hl7v2-mllp\"} [1-9]")
+                .contains("vigil_delivery_request_seconds_count{destination=\"ehr\"}");
+        assertThat(http.getForEntity("/actuator/prometheus", String.class).getBody()).doesNotContain("vigil_queue_depth");
         ResponseEntity<String> rules = operator.getForEntity("/actuator/jolokia/read/io.vigil:type=Rules", String.class);
         assertThat(rules.getBody()).contains("\"Version\":\"" + engine.version() + "\"").contains("\"FireCounts\"")
                 .contains("\"AlertCounts\"");

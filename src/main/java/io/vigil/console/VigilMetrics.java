@@ -1,0 +1,71 @@
+package io.vigil.console;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.vigil.config.VigilProperties;
+import io.vigil.delivery.EhrDelivery;
+import io.vigil.delivery.ResearchDelivery;
+import io.vigil.ingest.Hl7Ingest;
+import io.vigil.ingest.MqttIngest;
+import io.vigil.rules.RulesConsole;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.springframework.stereotype.Component;
+
+/**
+ * Vigil's state as Prometheus metrics (/actuator/prometheus, behind the console login): the depth of every queue
+ * (dead letters, quarantine and held messages included), message outcomes per protocol, deliveries and failed
+ * attempts per destination, and the patients the clinical rules track.
+ */
+@Component
+class VigilMetrics implements MeterBinder {
+
+    private final VigilProperties properties;
+    private final EmbeddedActiveMQ broker;
+    private final Hl7Ingest hl7;
+    private final MqttIngest mqtt;
+    private final EhrDelivery ehr;
+    private final ResearchDelivery research;
+    private final RulesConsole rules;
+
+    VigilMetrics(VigilProperties properties, EmbeddedActiveMQ broker, Hl7Ingest hl7, MqttIngest mqtt, EhrDelivery ehr,
+                 ResearchDelivery research, RulesConsole rules) {
+        this.properties = properties;
+        this.broker = broker;
+        this.hl7 = hl7;
+        this.mqtt = mqtt;
+        this.ehr = ehr;
+        this.research = research;
+        this.rules = rules;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        properties.queue().values().forEach(name -> Gauge.builder("vigil.queue.depth", () -> depth(name))
+                .description("Messages waiting on a Vigil queue").tag("queue", name).register(registry));
+        counter(registry, "vigil.messages", hl7, Hl7Ingest::getAccepted, "protocol", "hl7v2-mllp", "outcome", "accepted");
+        counter(registry, "vigil.messages", hl7, Hl7Ingest::getRejected, "protocol", "hl7v2-mllp", "outcome", "rejected");
+        counter(registry, "vigil.messages", hl7, Hl7Ingest::getStoreFailures, "protocol", "hl7v2-mllp", "outcome", "store-failed");
+        counter(registry, "vigil.messages", mqtt, MqttIngest::getAccepted, "protocol", "mqtt", "outcome", "accepted");
+        counter(registry, "vigil.messages", mqtt, MqttIngest::getQuarantined, "protocol", "mqtt", "outcome", "quarantined");
+        counter(registry, "vigil.deliveries", ehr, EhrDelivery::getDelivered, "destination", "ehr", "outcome", "delivered");
+        counter(registry, "vigil.deliveries", ehr, EhrDelivery::getFailedAttempts, "destination", "ehr", "outcome", "failed-attempt");
+        counter(registry, "vigil.deliveries", research, ResearchDelivery::getDelivered, "destination", "research", "outcome", "delivered");
+        Gauge.builder("vigil.rules.patients", rules, RulesConsole::getPatientsTracked)
+                .description("Patients whose state the clinical rules keep").register(registry);
+        counter(registry, "vigil.rules.refused.reloads", rules, RulesConsole::getRefusedReloads);
+    }
+
+    private static <T> void counter(MeterRegistry registry, String name, T source,
+                                    java.util.function.ToDoubleFunction<T> value, String... tags) {
+        FunctionCounter.builder(name, source, value).tags(tags).register(registry);
+    }
+
+    private double depth(String name) {
+        Queue queue = broker.getActiveMQServer().locateQueue(SimpleString.of(name));
+        return queue == null ? 0 : queue.getMessageCount();
+    }
+}
