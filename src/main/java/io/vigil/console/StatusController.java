@@ -2,6 +2,7 @@ package io.vigil.console;
 
 import io.vigil.config.VigilProperties;
 import io.vigil.delivery.EhrDelivery;
+import io.vigil.delivery.Replay;
 import io.vigil.ingest.Hl7Ingest;
 import io.vigil.ingest.MqttIngest;
 import java.util.LinkedHashMap;
@@ -10,7 +11,11 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** GET /api/status: listeners, destination, counters and the depth of every Vigil queue, for operators and scripts. */
@@ -22,14 +27,28 @@ class StatusController {
     private final Hl7Ingest hl7;
     private final MqttIngest mqtt;
     private final EhrDelivery delivery;
+    private final Replay replay;
 
     StatusController(VigilProperties properties, EmbeddedActiveMQ broker, Hl7Ingest hl7, MqttIngest mqtt,
-                     EhrDelivery delivery) {
+                     EhrDelivery delivery, Replay replay) {
+        this.replay = replay;
         this.properties = properties;
         this.broker = broker;
         this.hl7 = hl7;
         this.mqtt = mqtt;
         this.delivery = delivery;
+    }
+
+    /** POST /api/replay/{queue}?filter=...: moves waiting messages back into the flow (see Replay). */
+    @PostMapping(value = "/api/replay/{queue}", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> replay(@PathVariable String queue, @RequestParam(required = false) String filter)
+            throws Exception {
+        try {
+            return ResponseEntity.ok(Map.of("queue", queue, "moved", replay.replay(queue, filter),
+                    "to", replay.targets().get(queue)));
+        } catch (IllegalArgumentException e) {
+            return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+        }
     }
 
     @GetMapping(value = "/api/status", produces = MediaType.APPLICATION_JSON_VALUE)

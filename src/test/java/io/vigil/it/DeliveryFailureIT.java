@@ -48,6 +48,9 @@ class DeliveryFailureIT {
     @Autowired
     JmsTemplate jms;
 
+    @Autowired
+    io.vigil.delivery.Replay replay;
+
     @BeforeEach
     void emptyDeadLetters() {
         jms.setReceiveTimeout(100);
@@ -92,6 +95,22 @@ class DeliveryFailureIT {
         assertThat(deadLetters().get(0).getStringProperty("VigilFailureReason"))
                 .startsWith("VIGIL-DLV-003").contains("HTTP 422").contains("scripted 422");
         assertThat(ehr.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeliverADeadLetterReplayedOnceTheEhrAcceptsIt() throws Exception {
+        ehr.answer(422);
+        send("replay-1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().size() == 1);
+        ehr.resetCount();
+
+        int moved = replay.replay("vigil.delivery.ehr.DLQ", "VigilMessageControlId='replay-1'");
+
+        assertThat(moved).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ehr.requests() == 1);
+        Thread.sleep(500);
+        assertThat(deadLetters()).isEmpty();
+        assertThat(ehr.bodies().get(ehr.bodies().size() - 1)).contains("\"resourceType\":\"Bundle\"");
     }
 
     @Test
