@@ -62,8 +62,9 @@ public final class Hl7Codec {
     public String accept(Message inbound) {
         try {
             return parser.encode(inbound.generateACK());
-        } catch (HL7Exception | IOException e) {
-            throw new IllegalStateException("cannot build ACK", e);
+        } catch (HL7Exception | IOException | RuntimeException e) {
+            // a header that parsed but cannot be echoed (e.g. bad encoding characters): answer without echoing it
+            return fresh(AcknowledgmentCode.AA, controlId(inbound), null);
         }
     }
 
@@ -73,19 +74,45 @@ public final class Hl7Codec {
      */
     public String reject(Message inbound, String rawText, Hl7Rejection rejection) {
         HL7Exception error = new HL7Exception(rejection.describe(), rejection.errorCode());
-        try {
-            Message header = inbound != null ? inbound : headerOnly(rawText);
-            if (header != null) {
+        Message header = inbound != null ? inbound : headerOnly(rawText);
+        if (header != null) {
+            try {
                 return parser.encode(header.generateACK(rejection.ackCode(), error));
+            } catch (HL7Exception | IOException | RuntimeException e) {
+                // the header itself cannot be echoed: fall through to an acknowledgement of our own
             }
+        }
+        return fresh(rejection.ackCode(), controlId(header), error);
+    }
+
+    /** An acknowledgement built from scratch, echoing the control id when one could be read. */
+    private String fresh(AcknowledgmentCode code, String controlId, HL7Exception error) {
+        try {
             ACK ack = new ACK();
             ack.setParser(parser);
             ack.initQuickstart("ACK", null, "P");
-            ack.getMSA().getAcknowledgmentCode().setValue(rejection.ackCode().name());
-            error.populateResponse(ack, rejection.ackCode(), 0);
+            ack.getMSA().getAcknowledgmentCode().setValue(code.name());
+            if (controlId != null) {
+                ack.getMSA().getMessageControlID().setValue(controlId);
+            }
+            if (error != null) {
+                error.populateResponse(ack, code, 0);
+            }
             return parser.encode(ack);
         } catch (HL7Exception | IOException e) {
-            throw new IllegalStateException("cannot build NAK", e);
+            throw new IllegalStateException("cannot build an acknowledgement", e);
+        }
+    }
+
+    private static String controlId(Message message) {
+        if (message == null) {
+            return null;
+        }
+        try {
+            String id = ((ca.uhn.hl7v2.model.Segment) message.get("MSH")).getField(10, 0).encode();
+            return id == null || id.isBlank() || id.length() > 199 ? null : id.replaceAll("[^\\x20-\\x7E]", "");
+        } catch (HL7Exception | RuntimeException e) {
+            return null;
         }
     }
 
