@@ -1,0 +1,105 @@
+package io.vigil.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ca.uhn.fhir.rest.api.CacheControlDirective;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.vigil.support.ApplianceTestSupport;
+import io.vigil.support.FaultyLink;
+import io.vigil.support.FhirTestServer;
+import io.vigil.support.Samples;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * 1,000 messages flow while the EHR (a real HAPI JPA server behind a link the test breaks) first refuses
+ * connections, then hangs, for 30 seconds in all: after it returns, every message is charted exactly once.
+ */
+@SpringBootTest(properties = {
+        "vigil.ehr.timeout=2s",
+        "vigil.delivery.max-redeliveries=50",
+        "vigil.delivery.initial-delay-ms=500",
+        "vigil.delivery.max-delay-ms=4000"})
+@DirtiesContext
+class EhrOutageIT {
+
+    private static final int MESSAGES = 1000;
+    private static FaultyLink link;
+    private static ApplianceTestSupport.Ports ports;
+
+    @DynamicPropertySource
+    static void setup(DynamicPropertyRegistry registry) throws Exception {
+        URI ehr = URI.create(FhirTestServer.baseUrl());
+        link = new FaultyLink(ehr.getHost(), ehr.getPort());
+        ports = ApplianceTestSupport.register(registry, "http://127.0.0.1:" + link.port() + ehr.getPath());
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        link.close();
+    }
+
+    @Autowired
+    EmbeddedActiveMQ broker;
+
+    @Test
+    void shouldChartEveryAckedMessageOnceAfterA30SecondOutage() throws Exception {
+        AtomicInteger acked = new AtomicInteger();
+        String template = Samples.hl7("04").replace("HO2009001^^^NIST", "OUTAGE-1^^^NIST");
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < MESSAGES; i++) {
+                try {
+                    String ack = ApplianceTestSupport.sendHl7(ports.mllp(), template.replace("0104ef190d604db188c3", "outage-" + i));
+                    if (ack.contains("MSA|AA")) {
+                        acked.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        sender.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= 100);
+        link.mode(FaultyLink.Mode.DOWN);
+        Thread.sleep(15_000);
+        link.mode(FaultyLink.Mode.HANG);
+        Thread.sleep(15_000);
+        link.mode(FaultyLink.Mode.UP);
+        sender.join(Duration.ofMinutes(5).toMillis());
+
+        assertThat(acked.get()).isEqualTo(MESSAGES);
+        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> depth("vigil.observations") + depth("vigil.delivery.ehr") == 0);
+        assertThat(depth("vigil.delivery.ehr.DLQ")).isZero();
+
+        IGenericClient fhir = ApplianceTestSupport.fhirClient(FhirTestServer.baseUrl());
+        Bundle count = fhir.search().forResource(Observation.class)
+                .where(Observation.SUBJECT.hasChainedProperty(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:vigil:id:NIST", "OUTAGE-1")))
+                .summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT).cacheControl(new CacheControlDirective().setNoCache(true))
+                .returnBundle(Bundle.class).execute();
+        // every message charts one blood pressure panel and one pulse rate
+        assertThat(count.getTotal()).isEqualTo(2 * MESSAGES);
+        Bundle patients = fhir.search().forResource(Patient.class).where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:vigil:id:NIST", "OUTAGE-1"))
+                .cacheControl(new CacheControlDirective().setNoCache(true)).returnBundle(Bundle.class).execute();
+        assertThat(patients.getEntry()).hasSize(1);
+    }
+
+    private long depth(String queue) {
+        var q = broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        return q == null ? 0 : q.getMessageCount();
+    }
+}
