@@ -1,5 +1,6 @@
 package io.vigil.console;
 
+import io.vigil.broker.QueueDepths;
 import io.vigil.config.VigilProperties;
 import io.vigil.delivery.EhrDelivery;
 import io.vigil.delivery.Replay;
@@ -7,9 +8,6 @@ import io.vigil.ingest.Hl7Ingest;
 import io.vigil.ingest.MqttIngest;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,17 +21,17 @@ import org.springframework.web.bind.annotation.RestController;
 class StatusController {
 
     private final VigilProperties properties;
-    private final EmbeddedActiveMQ broker;
+    private final QueueDepths depths;
     private final Hl7Ingest hl7;
     private final MqttIngest mqtt;
     private final EhrDelivery delivery;
     private final Replay replay;
 
-    StatusController(VigilProperties properties, EmbeddedActiveMQ broker, Hl7Ingest hl7, MqttIngest mqtt,
+    StatusController(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt,
                      EhrDelivery delivery, Replay replay) {
         this.replay = replay;
         this.properties = properties;
-        this.broker = broker;
+        this.depths = depths;
         this.hl7 = hl7;
         this.mqtt = mqtt;
         this.delivery = delivery;
@@ -63,14 +61,10 @@ class StatusController {
                 "storeFailures", hl7.getStoreFailures(), "waveformRowsSkipped", hl7.getWaveformRowsSkipped()));
         status.put("mqtt", Map.of("accepted", mqtt.getAccepted(), "quarantined", mqtt.getQuarantined()));
         status.put("delivery", Map.of("delivered", delivery.getDelivered(), "failedAttempts", delivery.getFailedAttempts()));
-        Map<String, Long> depths = new LinkedHashMap<>();
-        properties.queue().forEach((role, name) -> depths.put(name, depth(name)));
-        status.put("queues", depths);
+        Map<String, Long> queues = new LinkedHashMap<>();
+        properties.queue().forEach((role, name) -> queues.put(name, depths.of(name)));
+        status.put("queues", queues);
         return status;
     }
 
-    private long depth(String name) {
-        Queue queue = broker.getActiveMQServer().locateQueue(SimpleString.of(name));
-        return queue == null ? 0 : queue.getMessageCount();
-    }
 }

@@ -4,15 +4,13 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.vigil.broker.QueueDepths;
 import io.vigil.config.VigilProperties;
 import io.vigil.delivery.EhrDelivery;
 import io.vigil.delivery.ResearchDelivery;
 import io.vigil.ingest.Hl7Ingest;
 import io.vigil.ingest.MqttIngest;
 import io.vigil.rules.RulesConsole;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,17 +22,17 @@ import org.springframework.stereotype.Component;
 class VigilMetrics implements MeterBinder {
 
     private final VigilProperties properties;
-    private final EmbeddedActiveMQ broker;
+    private final QueueDepths depths;
     private final Hl7Ingest hl7;
     private final MqttIngest mqtt;
     private final EhrDelivery ehr;
     private final ResearchDelivery research;
     private final RulesConsole rules;
 
-    VigilMetrics(VigilProperties properties, EmbeddedActiveMQ broker, Hl7Ingest hl7, MqttIngest mqtt, EhrDelivery ehr,
+    VigilMetrics(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt, EhrDelivery ehr,
                  ResearchDelivery research, RulesConsole rules) {
         this.properties = properties;
-        this.broker = broker;
+        this.depths = depths;
         this.hl7 = hl7;
         this.mqtt = mqtt;
         this.ehr = ehr;
@@ -44,7 +42,7 @@ class VigilMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        properties.queue().values().forEach(name -> Gauge.builder("vigil.queue.depth", () -> depth(name))
+        properties.queue().values().forEach(name -> Gauge.builder("vigil.queue.depth", () -> depths.of(name))
                 .description("Messages waiting on a Vigil queue").tag("queue", name).register(registry));
         counter(registry, "vigil.messages", hl7, Hl7Ingest::getAccepted, "protocol", "hl7v2-mllp", "outcome", "accepted");
         counter(registry, "vigil.messages", hl7, Hl7Ingest::getRejected, "protocol", "hl7v2-mllp", "outcome", "rejected");
@@ -64,8 +62,4 @@ class VigilMetrics implements MeterBinder {
         FunctionCounter.builder(name, source, value).tags(tags).register(registry);
     }
 
-    private double depth(String name) {
-        Queue queue = broker.getActiveMQServer().locateQueue(SimpleString.of(name));
-        return queue == null ? 0 : queue.getMessageCount();
-    }
 }

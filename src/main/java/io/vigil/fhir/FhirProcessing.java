@@ -90,7 +90,7 @@ public class FhirProcessing {
             Decision first = decided.quarantines().get(0);
             String reason = first.code() + " " + first.reason() + " (rule \"" + first.rule() + "\", rule set "
                     + decided.ruleSetVersion() + ")";
-            audit.quarantined(reason, patientKeys, messageId(batch));
+            audit.quarantined(reason, patientKeys, batch.source().messageId());
             return new MessageDecision("quarantine", reason, decided, List.of(), null, patientKeys);
         }
         if (decided.held()) {
@@ -117,9 +117,6 @@ public class FhirProcessing {
                 .map(l -> l.unit()).findFirst().orElse("");
     }
 
-    private static String messageId(ObservationBatch batch) {
-        return batch.source().protocol() + ":" + batch.source().sender() + ":" + batch.source().messageControlId();
-    }
 
     private static List<String> alertMessages(List<ClinicalOutcome> outcomes, List<DeviceObservation> observations)
             throws JsonProcessingException {

@@ -39,8 +39,7 @@ final class ProvenanceResource {
                 .setWho(new Reference().setDisplay(source.protocol() + " sender " + source.sender()));
         provenance.addAgent().setType(type("assembler", "Assembler")).setWho(new Reference().setDisplay("Vigil"));
         provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(new Reference()
-                .setIdentifier(new Identifier().setSystem(MESSAGE_ID).setValue(source.protocol() + ":" + source.sender()
-                        + ":" + source.messageControlId())).setDisplay("source message"));
+                .setIdentifier(new Identifier().setSystem(MESSAGE_ID).setValue(source.messageId())).setDisplay("source message"));
         provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(new Reference()
                 .setIdentifier(new Identifier().setSystem(PAYLOAD_HASH).setValue(source.payloadSha256()))
                 .setDisplay("SHA-256 of the payload as received"));

@@ -13,4 +13,9 @@ import java.time.Instant;
  */
 public record Source(String protocol, String sender, String messageControlId, String processingId,
                      Instant receivedAt, String payloadSha256) {
+
+    /** The source message across Vigil's records (Provenance, AuditEvent): protocol:sender:control id. */
+    public String messageId() {
+        return protocol + ":" + sender + ":" + messageControlId;
+    }
 }
