@@ -10,10 +10,15 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class VigilApplication {
 
-    /** {@code java -jar vigil.jar} runs the appliance; {@code java -jar vigil.jar load ...} drives a running one. */
+    /** {@code java -jar vigil.jar} runs the appliance; {@code java -jar vigil.jar load ...} drives a running one;
+     * {@code java -jar vigil.jar mapping test ...} tries a vendor mapping on a payload. */
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "load".equals(args[0])) {
             LoadTool.main(args);
+            return;
+        }
+        if (args.length > 0 && "mapping".equals(args[0])) {
+            io.vigil.mapping.MappingCommand.main(args);
             return;
         }
         SpringApplication.run(VigilApplication.class, args);

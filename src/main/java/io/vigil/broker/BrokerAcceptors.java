@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 /**
  * Opens the embedded Artemis to devices: MQTT on vigil.mqtt.port and CORE/AMQP on vigil.artemis.port (Spring
  * Boot's embedded broker listens in-VM only), and binds the durable queue that collects every device's
- * observation topic.
+ * observation topic and every vendor topic.
  */
 @Component
 class BrokerAcceptors implements ArtemisConfigurationCustomizer {
@@ -20,6 +20,9 @@ class BrokerAcceptors implements ArtemisConfigurationCustomizer {
     /** MQTT topic vigil/devices/{deviceId}/observations arrives on this Artemis address pattern. */
     public static final String DEVICE_ADDRESS = "vigil.devices.*.observations";
     public static final String MQTT_INBOX = "vigil.mqtt.inbox";
+    /** MQTT topics vigil/vendors/{source}[/{deviceId}] (vendor payloads read by mappings/vendors) arrive here. */
+    public static final String VENDOR_ADDRESS = "vigil.vendors.#";
+    public static final String VENDOR_INBOX = "vigil.vendor.inbox";
 
     private final VigilProperties properties;
 
@@ -39,6 +42,10 @@ class BrokerAcceptors implements ArtemisConfigurationCustomizer {
         }
         configuration.addQueueConfiguration(QueueConfiguration.of(MQTT_INBOX)
                 .setAddress(DEVICE_ADDRESS)
+                .setRoutingType(RoutingType.MULTICAST)
+                .setDurable(true));
+        configuration.addQueueConfiguration(QueueConfiguration.of(VENDOR_INBOX)
+                .setAddress(VENDOR_ADDRESS)
                 .setRoutingType(RoutingType.MULTICAST)
                 .setDurable(true));
         if (properties.kafka().enabled()) {

@@ -23,7 +23,8 @@ public record VigilProperties(
         Governance governance,
         Alerts alerts,
         Research research,
-        Kafka kafka) {
+        Kafka kafka,
+        Vendors vendors) {
 
     public record Mllp(String host, int port) {
     }
@@ -76,6 +77,17 @@ public record VigilProperties(
         public boolean configured() {
             return baseUrl != null && !baseUrl.isBlank();
         }
+    }
+
+    /**
+     * Vendor payloads read by mappings/vendors.
+     *
+     * @param patientSystem identifier system of a patient id given by the entry point rather than the payload
+     * @param futureTolerance times further ahead of arrival than this are flagged TIME-FUTURE
+     * @param kafkaTopics Kafka topics consumed when vigil.kafka.enabled (comma-separated)
+     */
+    public record Vendors(String patientSystem, Duration futureTolerance, Duration reloadDelay, Path dropFolder,
+                          String kafkaTopics, int maxPayloadBytes, int latestReasons) {
     }
 
     public record Simulator(boolean enabled, int beds, Duration interval, int deteriorating, double mllpShare) {

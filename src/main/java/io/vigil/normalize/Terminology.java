@@ -24,7 +24,9 @@ public final class Terminology {
     private Terminology(List<CodeEntry> rows, Map<String, String> units) {
         Map<String, CodeEntry> byMdc = new HashMap<>();
         for (CodeEntry row : rows) {
-            byMdc.put(row.mdcCode(), row);
+            if (row.mdcCode() != null) {
+                byMdc.put(row.mdcCode(), row);
+            }
             if (row.loinc() != null) {
                 byLoinc.putIfAbsent(row.loinc(), row);
             }
@@ -37,7 +39,7 @@ public final class Terminology {
     public static Terminology load(Path mappingsDir) {
         List<CodeEntry> codes = new java.util.ArrayList<>();
         for (String[] row : readCsv(mappingsDir.resolve("codes/mdc-loinc.csv"), 8)) {
-            codes.add(new CodeEntry(row[0], blankToNull(row[1]), blankToNull(row[2]), blankToNull(row[3]),
+            codes.add(new CodeEntry(blankToNull(row[0]), blankToNull(row[1]), blankToNull(row[2]), blankToNull(row[3]),
                     blankToNull(row[4]), blankToNull(row[5]), blankToNull(row[6])));
         }
         Map<String, String> units = new HashMap<>();

@@ -1,17 +1,9 @@
 package io.vigil.rules;
 
+import io.vigil.config.FolderWatcher;
 import io.vigil.config.VigilProperties;
-import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -28,9 +20,7 @@ class RuleReloader implements SmartLifecycle {
 
     private final RuleEngine engine;
     private final Duration settle;
-    private WatchService watcher;
-    private Thread thread;
-    private volatile boolean running;
+    private FolderWatcher watcher;
 
     RuleReloader(RuleEngine engine, VigilProperties properties) {
         this.engine = engine;
@@ -39,61 +29,22 @@ class RuleReloader implements SmartLifecycle {
 
     @Override
     public void start() {
-        try {
-            watcher = FileSystems.getDefault().newWatchService();
-            try (Stream<Path> dirs = Files.walk(engine.folder())) {
-                for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                    dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                            StandardWatchEventKinds.ENTRY_DELETE);
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("Cannot watch {} for rule changes ({}); reload with POST /api/rules/reload", engine.folder(), e.toString());
-            return;
-        }
-        running = true;
-        thread = new Thread(this::watch, "vigil-rules-watch");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void watch() {
-        while (running) {
-            try {
-                WatchKey key = watcher.take();
-                drain(key);
-                // let an editor finish writing (several events per save), then build once
-                WatchKey more;
-                while ((more = watcher.poll(settle.toMillis(), TimeUnit.MILLISECONDS)) != null) {
-                    drain(more);
-                }
-                LOG.info("Change in {}: rebuilding the rule set", engine.folder());
-                engine.reload();
-            } catch (InterruptedException | ClosedWatchServiceException e) {
-                return;
-            }
-        }
-    }
-
-    private static void drain(WatchKey key) {
-        key.pollEvents();
-        key.reset();
+        watcher = FolderWatcher.start(List.of(engine.folder()), "vigil-rules-watch", settle, () -> {
+            LOG.info("Change in {}: rebuilding the rule set", engine.folder());
+            engine.reload();
+        }, "reload with POST /api/rules/reload");
     }
 
     @Override
     public void stop() {
-        running = false;
-        try {
-            if (watcher != null) {
-                watcher.close();
-            }
-        } catch (IOException ignored) {
-            // closing
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
         }
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return watcher != null;
     }
 }
