@@ -194,6 +194,11 @@ public final class FhirBundleBuilder {
         if (obs.testData()) {
             o.getMeta().addSecurity(FhirSystems.ACT_REASON, "HTEST", "test health data");
         }
+        if (obs.flags().contains("MANUAL")) {
+            // the vendor says a person typed the value in: kept as provenance of the value, not hidden
+            o.getMeta().addTag(FhirSystems.DATA_SOURCE, "manual", "Entered manually, not measured by the device");
+            o.setMethod(new CodeableConcept().setText("Entered manually (vendor data source: manual)"));
+        }
         return o;
     }
 

@@ -16,4 +16,7 @@ public final class FhirSystems {
 
     private FhirSystems() {
     }
+
+    /** Where a value came from when it was not measured by the device (e.g. "manual"). */
+    public static final String DATA_SOURCE = "urn:vigil:data-source";
 }
