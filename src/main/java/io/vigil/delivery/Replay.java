@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends waiting messages back into the flow once their cause is fixed: dead letters to their delivery queue,
- * held and governance-quarantined messages and processing failures to the rules again. One message (by its
+ * held and governance-quarantined messages and processing failures to the rules again, vendor payloads of the
+ * mapping quarantine to the mappings again. One message (by its
  * broker message id), those matching an Artemis filter (e.g. {@code VigilMessageControlId='abc'}), or all.
  */
 @Component
@@ -38,6 +39,7 @@ public class Replay {
         targets.put(q.get("processing-dead-letter"), q.get("observations"));
         targets.put(q.get("hold"), q.get("observations"));
         targets.put(q.get("quarantine"), q.get("observations"));
+        targets.put(q.get("mapping-quarantine"), q.get("mapping-rerun"));
     }
 
     public Map<String, String> targets() {

@@ -1,0 +1,59 @@
+package io.vigil.mapping;
+
+import io.vigil.config.FolderWatcher;
+import io.vigil.config.VigilProperties;
+import io.vigil.fhir.FhirBundleBuilder;
+import io.vigil.normalize.Terminology;
+import io.vigil.normalize.Units;
+import java.util.List;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The vendor mappings of mappings/vendors, reloaded when an analyst saves a mapping or a vendor code map. */
+@Configuration(proxyBeanMethods = false)
+class MappingConfig {
+
+    @Bean
+    Units units(VigilProperties properties, Terminology terminology) {
+        return Units.load(properties.mappingsDir(), terminology);
+    }
+
+    @Bean
+    VendorMappings vendorMappings(VigilProperties properties, Terminology terminology, Units units) {
+        return new VendorMappings(properties.mappingsDir(), terminology, units, properties.vendors().patientSystem(),
+                properties.vendors().futureTolerance());
+    }
+
+    @Bean
+    MappingTester mappingTester(FhirBundleBuilder bundles) {
+        return new MappingTester(bundles);
+    }
+
+    @Bean
+    SmartLifecycle mappingReloader(VendorMappings mappings, VigilProperties properties) {
+        return new SmartLifecycle() {
+            private FolderWatcher watcher;
+
+            @Override
+            public void start() {
+                watcher = FolderWatcher.start(List.of(mappings.folder().resolve("vendors"), mappings.folder().resolve("codes")),
+                        "vigil-mappings-watch", properties.vendors().reloadDelay(), mappings::reload,
+                        "reload with POST /api/mappings/reload");
+            }
+
+            @Override
+            public void stop() {
+                if (watcher != null) {
+                    watcher.close();
+                    watcher = null;
+                }
+            }
+
+            @Override
+            public boolean isRunning() {
+                return watcher != null;
+            }
+        };
+    }
+}
