@@ -22,7 +22,10 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** With Kafka configured, alerts go to a real (in-process KRaft) Kafka broker, keyed by patient. */
+/**
+ * With Kafka configured, alerts go to a real (in-process KRaft) Kafka broker, keyed by patient, and vendor
+ * payloads published to Kafka are read by mappings/vendors.
+ */
 @SpringBootTest
 @DirtiesContext
 class KafkaAlertsIT {
@@ -32,7 +35,7 @@ class KafkaAlertsIT {
 
     @DynamicPropertySource
     static void setup(DynamicPropertyRegistry registry) {
-        kafka = new EmbeddedKafkaKraftBroker(1, 1, "vigil.alerts");
+        kafka = new EmbeddedKafkaKraftBroker(1, 1, "vigil.alerts", "vigil.vendor.payloads");
         kafka.afterPropertiesSet();
         registry.add("vigil.kafka.enabled", () -> "true");
         registry.add("vigil.kafka.bootstrap-servers", kafka::getBrokersAsString);
@@ -42,6 +45,27 @@ class KafkaAlertsIT {
     @AfterAll
     static void stop() {
         kafka.destroy();
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.vigil.delivery.Outbox outbox;
+
+    @Test
+    void shouldMapAVendorPayloadConsumedFromKafka() throws Exception {
+        String body = java.nio.file.Files.readString(java.nio.file.Path.of("mappings/tests/omh-heart-rate/input.json"));
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", kafka.getBrokersAsString()), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            var record = new org.apache.kafka.clients.producer.ProducerRecord<String, String>("vigil.vendor.payloads", "k", body);
+            record.headers().add("vigil-source", "open-mhealth".getBytes());
+            record.headers().add("vigil-patient", "KAFKA-2".getBytes());
+            record.headers().add("vigil-device", "omh-phone-9".getBytes());
+            producer.send(record).get();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> outbox.list(100).stream()
+                .map(p -> outbox.read(p.getFileName().toString()).orElse(""))
+                .anyMatch(b -> b.contains("KAFKA-2") && b.contains("omh-phone-9") && b.contains("\"8867-4\"")));
     }
 
     @Test
