@@ -5,6 +5,8 @@ import io.vigil.fhir.FhirBundleBuilder;
 import io.vigil.hl7.Hl7Codec;
 import io.vigil.hl7.PatientIdentifierSystems;
 import io.vigil.hl7.Pcd01Extractor;
+import io.vigil.hl7.VendorCodes;
+import io.vigil.mapping.VendorMappings;
 import io.vigil.ingest.DeviceJsonReader;
 import io.vigil.normalize.Terminology;
 import java.nio.charset.Charset;
@@ -39,10 +41,12 @@ class PipelineConfig {
     }
 
     @Bean
-    Pcd01Extractor pcd01Extractor(Terminology terminology, VigilProperties properties) {
+    Pcd01Extractor pcd01Extractor(Terminology terminology, VigilProperties properties, VendorMappings vendorMappings) {
         Map<String, String> systems = properties.hl7().identifierSystems();
+        Map<String, String> codeMaps = properties.hl7().codeMaps();
         return new Pcd01Extractor(terminology, ZoneId.of(properties.hl7().deviceZone()),
-                new PatientIdentifierSystems(systems == null ? Map.of() : systems));
+                new PatientIdentifierSystems(systems == null ? Map.of() : systems),
+                new VendorCodes(codeMaps == null ? Map.of() : codeMaps, () -> vendorMappings.snapshot().codeMaps()));
     }
 
     @Bean

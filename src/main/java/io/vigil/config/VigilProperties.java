@@ -35,7 +35,9 @@ public record VigilProperties(
     public record Artemis(String host, int port) {
     }
 
-    public record Hl7(String deviceZone, String defaultCharset, Map<String, String> identifierSystems) {
+    /** @param codeMaps OBX-3 coding systems translated by a vendor code map of mappings/codes (MDIL: philips-mdil) */
+    public record Hl7(String deviceZone, String defaultCharset, Map<String, String> identifierSystems,
+                      Map<String, String> codeMaps) {
     }
 
     /**

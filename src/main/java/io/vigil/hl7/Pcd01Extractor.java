@@ -17,6 +17,10 @@ import ca.uhn.hl7v2.model.v26.datatype.PL;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_OBSERVATION;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_ORDER_OBSERVATION;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_PATIENT_RESULT;
+import ca.uhn.hl7v2.model.v26.group.ORF_R04_OBSERVATION;
+import ca.uhn.hl7v2.model.v26.group.ORF_R04_ORDER;
+import ca.uhn.hl7v2.model.v26.group.ORF_R04_QUERY_RESPONSE;
+import ca.uhn.hl7v2.model.v26.message.ORF_R04;
 import ca.uhn.hl7v2.model.v26.message.ORU_R01;
 import ca.uhn.hl7v2.model.v26.segment.MSH;
 import ca.uhn.hl7v2.model.v26.segment.OBR;
@@ -33,6 +37,7 @@ import io.vigil.model.PatientRef;
 import io.vigil.model.Range;
 import io.vigil.model.Source;
 import io.vigil.normalize.CodeEntry;
+import io.vigil.normalize.CodeMaps;
 import io.vigil.normalize.Terminology;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -63,11 +68,14 @@ public final class Pcd01Extractor {
     private final Terminology terminology;
     private final ZoneId deviceZone;
     private final PatientIdentifierSystems identifierSystems;
+    private final VendorCodes vendorCodes;
 
-    public Pcd01Extractor(Terminology terminology, ZoneId deviceZone, PatientIdentifierSystems identifierSystems) {
+    public Pcd01Extractor(Terminology terminology, ZoneId deviceZone, PatientIdentifierSystems identifierSystems,
+                          VendorCodes vendorCodes) {
         this.terminology = terminology;
         this.deviceZone = deviceZone;
         this.identifierSystems = identifierSystems;
+        this.vendorCodes = vendorCodes;
     }
 
     /**
@@ -75,12 +83,12 @@ public final class Pcd01Extractor {
      * @param payloadSha256 hex SHA-256 of the frame as received
      */
     public ObservationBatch extract(Message message, Instant receivedAt, String payloadSha256) throws Hl7Rejection {
-        if (!(message instanceof ORU_R01 oru)) {
+        if (!(message instanceof ORU_R01) && !(message instanceof ORF_R04)) {
             throw new Hl7Rejection(AcknowledgmentCode.AR, ErrorCode.UNSUPPORTED_MESSAGE_TYPE, "VIGIL-HL7-004",
-                    "MSH-9", "message type " + message.getName() + " is not accepted here (ORU^R01 only)");
+                    "MSH-9", "message type " + message.getName() + " is not accepted here (ORU^R01, or ORF^R04 from monitors that answer queries)");
         }
         try {
-            MSH msh = oru.getMSH();
+            MSH msh = (MSH) message.get("MSH");
             String controlId = value(msh.getMessageControlID());
             if (controlId == null) {
                 throw new Hl7Rejection(AcknowledgmentCode.AE, ErrorCode.REQUIRED_FIELD_MISSING, "VIGIL-HL7-003",
@@ -91,29 +99,69 @@ public final class Pcd01Extractor {
                     : value(sendingApp.getUniversalID());
             Source source = new Source(PROTOCOL, sender == null ? "unknown" : sender, controlId,
                     value(msh.getProcessingID().getProcessingID()), receivedAt, payloadSha256);
-            return extract(oru, source);
+            List<PatientGroup> groups = message instanceof ORU_R01 oru ? groups(oru) : groups((ORF_R04) message);
+            return extract(msh, groups, source);
         } catch (HL7Exception e) {
             throw new Hl7Rejection(AcknowledgmentCode.AE, ErrorCode.APPLICATION_INTERNAL_ERROR, "VIGIL-HL7-009",
                     null, "structure could not be read: " + e.getMessage());
         }
     }
 
-    private ObservationBatch extract(ORU_R01 oru, Source source) throws HL7Exception, Hl7Rejection {
-        String gatewayEui = eui64Of(oru.getMSH().getSendingApplication());
-        OffsetDateTime messageTime = time(oru.getMSH().getDateTimeOfMessage().getValue(), "MSH-7");
+    /** The patient, visit and orders of a result message, whatever its structure. */
+    private record PatientGroup(PID pid, PV1 pv1, List<OrderGroup> orders) {
+    }
+
+    private record OrderGroup(OBR obr, List<OBX> rows) {
+    }
+
+    private static List<PatientGroup> groups(ORU_R01 oru) throws HL7Exception {
+        List<PatientGroup> groups = new ArrayList<>();
+        for (ORU_R01_PATIENT_RESULT result : oru.getPATIENT_RESULTAll()) {
+            List<OrderGroup> orders = new ArrayList<>();
+            for (ORU_R01_ORDER_OBSERVATION order : result.getORDER_OBSERVATIONAll()) {
+                List<OBX> rows = new ArrayList<>();
+                for (ORU_R01_OBSERVATION row : order.getOBSERVATIONAll()) {
+                    rows.add(row.getOBX());
+                }
+                orders.add(new OrderGroup(order.getOBR(), rows));
+            }
+            groups.add(new PatientGroup(result.getPATIENT().getPID(), result.getPATIENT().getVISIT().getPV1(), orders));
+        }
+        return groups;
+    }
+
+    /** ORF^R04 (Philips Efficia answers with it): a PV1 after the PID is outside the structure and not read. */
+    private static List<PatientGroup> groups(ORF_R04 orf) throws HL7Exception {
+        List<PatientGroup> groups = new ArrayList<>();
+        for (ORF_R04_QUERY_RESPONSE response : orf.getQUERY_RESPONSEAll()) {
+            List<OrderGroup> orders = new ArrayList<>();
+            for (ORF_R04_ORDER order : response.getORDERAll()) {
+                List<OBX> rows = new ArrayList<>();
+                for (ORF_R04_OBSERVATION row : order.getOBSERVATIONAll()) {
+                    rows.add(row.getOBX());
+                }
+                orders.add(new OrderGroup(order.getOBR(), rows));
+            }
+            groups.add(new PatientGroup(response.getPATIENT().getPID(), null, orders));
+        }
+        return groups;
+    }
+
+    private ObservationBatch extract(MSH msh, List<PatientGroup> groups, Source source) throws HL7Exception, Hl7Rejection {
+        String gatewayEui = eui64Of(msh.getSendingApplication());
+        OffsetDateTime messageTime = time(msh.getDateTimeOfMessage().getValue(), "MSH-7");
         List<DeviceObservation> observations = new ArrayList<>();
         int waveforms = 0;
         int skipped = 0;
         int obxCount = 0;
-        for (ORU_R01_PATIENT_RESULT result : oru.getPATIENT_RESULTAll()) {
-            PatientRef patient = patient(result.getPATIENT().getPID());
-            Location location = location(result.getPATIENT().getVISIT().getPV1());
-            for (ORU_R01_ORDER_OBSERVATION order : result.getORDER_OBSERVATIONAll()) {
-                OBR obr = order.getOBR();
+        for (PatientGroup group : groups) {
+            PatientRef patient = patient(group.pid());
+            Location location = group.pv1() == null ? null : location(group.pv1());
+            for (OrderGroup order : group.orders()) {
+                OBR obr = order.obr();
                 OffsetDateTime orderTime = time(obr.getObservationDateTime().getValue(), "OBR-7");
-                DeviceInfo device = orderDevice(order, obr, gatewayEui);
-                for (ORU_R01_OBSERVATION row : order.getOBSERVATIONAll()) {
-                    OBX obx = row.getOBX();
+                DeviceInfo device = orderDevice(order.rows(), obr, gatewayEui);
+                for (OBX obx : order.rows()) {
                     if (obx.isEmpty()) {
                         continue;
                     }
@@ -128,8 +176,8 @@ public final class Pcd01Extractor {
                         continue;
                     }
                     ObservationCode code = code(obx);
-                    if (isDeviceRow(obx, code)) {
-                        skipped++;
+                    if (code == null || isDeviceRow(obx, code)) {
+                        skipped++; // a device row, or a vendor code its code map says to ignore
                         continue;
                     }
                     observations.add(observation(obx, code, valueType, source, patient, location,
@@ -197,7 +245,11 @@ public final class Pcd01Extractor {
         return ObservationValue.text(raw);
     }
 
-    /** OBX-3: the MDC code is matched on its number in either triplet; the refid as sent is kept. */
+    /**
+     * OBX-3: the MDC code is matched on its number in either triplet; the refid as sent is kept. A vendor coding
+     * system with a code map (vigil.hl7.code-maps, e.g. Philips MDIL) is translated through it; null when the
+     * code map says to ignore the code.
+     */
     private ObservationCode code(OBX obx) throws Hl7Rejection {
         CWE id = obx.getObservationIdentifier();
         String mdc = null;
@@ -214,6 +266,22 @@ public final class Pcd01Extractor {
             refId = value(id.getAlternateText());
         } else if (loinc == null && isLoinc(value(id.getNameOfAlternateCodingSystem()))) {
             loinc = value(id.getAlternateIdentifier());
+        }
+        if (mdc == null && loinc == null && value(id.getNameOfCodingSystem()) != null) {
+            String system = value(id.getNameOfCodingSystem());
+            String vendorCode = value(id.getIdentifier());
+            if (vendorCodes.maps(system)) {
+                CodeMaps.VendorCode row = vendorCodes.lookup(system, vendorCode).orElseThrow(() -> new Hl7Rejection(
+                        AcknowledgmentCode.AE, ErrorCode.REQUIRED_FIELD_MISSING, "VIGIL-HL7-008",
+                        "OBX-3 (OBX set id " + value(obx.getSetIDOBX()) + ")", "code " + vendorCode + " of coding system "
+                        + system + " is not in its code map (" + vendorCodes.mapName(system) + ".csv)"));
+                if (row.ignore()) {
+                    return null;
+                }
+                mdc = row.mdcCode();
+                loinc = row.loinc();
+                refId = null;
+            }
         }
         if (mdc == null && loinc == null) {
             // Devices that omit the coding system still send MDC numbers
@@ -268,12 +336,11 @@ public final class Pcd01Extractor {
      * The device of an order: the EUI-64 on its MDS row (OBX-18), else the order's EUI-64 (OBR-3, OBR-2: in PHD
      * style these name the gateway), else the sending gateway's EUI-64 (MSH-3), else the MDS row's serial.
      */
-    private DeviceInfo orderDevice(ORU_R01_ORDER_OBSERVATION order, OBR obr, String gatewayEui) throws HL7Exception {
+    private DeviceInfo orderDevice(List<OBX> rows, OBR obr, String gatewayEui) throws HL7Exception {
         String kind = null;
         String serial = null;
         String mdsEui = null;
-        for (ORU_R01_OBSERVATION row : order.getOBSERVATIONAll()) {
-            OBX obx = row.getOBX();
+        for (OBX obx : rows) {
             String code = value(obx.getObservationIdentifier().getIdentifier());
             String subId = value(obx.getObservationSubID());
             boolean topLevel = subId != null && subId.matches("\\d+(\\.0)*");

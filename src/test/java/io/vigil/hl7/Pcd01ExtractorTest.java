@@ -159,4 +159,41 @@ class Pcd01ExtractorTest {
             assertThat(batch.observations()).as(version).hasSize(4);
         }
     }
+
+    @Test
+    void philipsEfficiaMdilCodesShouldBeTranslatedByTheirCodeMap() throws Exception {
+        ObservationBatch batch = TestPipeline.extract(Samples.hl7("12"));
+
+        assertThat(batch.observations()).extracting(o -> o.code().mdcCode() + "=" + o.value().quantity().toPlainString()
+                        + " " + o.value().ucum())
+                .containsExactly("150456=98 %", "150021=122 mm[Hg]", "150022=85 mm[Hg]", "150023=98 mm[Hg]",
+                        "149514=80 /min", "151552=20 /min", "150344=37.4 Cel");
+        assertThat(byMdc(batch, "150021").panelRole()).isEqualTo("systolic");
+        assertThat(byMdc(batch, "150021").effective()).isEqualTo(OffsetDateTime.parse("2014-05-10T12:44:30Z"));
+        assertThat(byMdc(batch, "149514").value().unitAsSent()).isEqualTo("0004-0aa0");
+        assertThat(batch.source().sender()).isEqualTo("EfficiaCM");
+        assertThat(batch.observations()).allSatisfy(o -> assertThat(o.patient().value()).isEqualTo("MRN1234"));
+    }
+
+    @Test
+    void mdilRowsWithoutAReadingShouldBeSkippedNotRefused() throws Exception {
+        // the two OBX rows of sample 08 (OBX-11 X, no value) in the header of sample 12
+        String header = Samples.hl7("12").split("\rOBX")[0];
+        String fragments = String.join("\r", java.nio.file.Files.readAllLines(
+                java.nio.file.Path.of("src/test/resources/samples/hl7/08_philips_efficia_cm_mdil_obx_fragments.txt")))
+                .replace("<CR>", "");
+
+        ObservationBatch batch = TestPipeline.extract(header + "\r" + fragments);
+
+        assertThat(batch.observations()).isEmpty();
+        assertThat(batch.skippedRows()).isEqualTo(2);
+    }
+
+    @Test
+    void anMdilCodeMissingFromItsCodeMapShouldBeRefusedNamingTheMap() {
+        String hl7 = Samples.hl7("12").replace("0002-5000^Resp^MDIL", "0002-5999^Odd^MDIL");
+
+        assertThatThrownBy(() -> TestPipeline.extract(hl7)).isInstanceOfSatisfying(Hl7Rejection.class, e ->
+                assertThat(e.describe()).startsWith("VIGIL-HL7-008").contains("0002-5999").contains("philips-mdil.csv"));
+    }
 }

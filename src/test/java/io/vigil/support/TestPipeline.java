@@ -6,6 +6,9 @@ import io.vigil.hl7.Hl7Codec;
 import io.vigil.hl7.Hl7Rejection;
 import io.vigil.hl7.PatientIdentifierSystems;
 import io.vigil.hl7.Pcd01Extractor;
+import io.vigil.hl7.VendorCodes;
+import io.vigil.normalize.CodeMaps;
+import io.vigil.normalize.Units;
 import io.vigil.model.ObservationBatch;
 import io.vigil.normalize.Terminology;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +23,10 @@ public final class TestPipeline {
     public static final FhirContext FHIR = FhirContext.forR4Cached();
     public static final Terminology TERMINOLOGY = Terminology.load(Path.of("mappings"));
     public static final Hl7Codec CODEC = new Hl7Codec(StandardCharsets.UTF_8);
+    public static final Units UNITS = Units.load(Path.of("mappings"), TERMINOLOGY);
+    public static final CodeMaps CODE_MAPS = CodeMaps.load(Path.of("mappings"), TERMINOLOGY, UNITS);
     public static final Pcd01Extractor EXTRACTOR = new Pcd01Extractor(TERMINOLOGY, ZoneId.of("UTC"),
-            new PatientIdentifierSystems(Map.of()));
+            new PatientIdentifierSystems(Map.of()), new VendorCodes(Map.of("MDIL", "philips-mdil"), () -> CODE_MAPS));
     public static final FhirBundleBuilder BUNDLES = new FhirBundleBuilder(FHIR, TERMINOLOGY);
     /** Rule-set version written into Provenance by bundles built outside the rules. */
     public static final String NO_RULES = "none";
