@@ -6,6 +6,7 @@ import io.vigil.delivery.EhrDelivery;
 import io.vigil.delivery.Replay;
 import io.vigil.ingest.Hl7Ingest;
 import io.vigil.ingest.MqttIngest;
+import io.vigil.ingest.VendorIngest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -26,9 +27,11 @@ class StatusController {
     private final MqttIngest mqtt;
     private final EhrDelivery delivery;
     private final Replay replay;
+    private final VendorIngest vendors;
 
     StatusController(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt,
-                     EhrDelivery delivery, Replay replay) {
+                     EhrDelivery delivery, Replay replay, VendorIngest vendors) {
+        this.vendors = vendors;
         this.replay = replay;
         this.properties = properties;
         this.depths = depths;
@@ -60,6 +63,9 @@ class StatusController {
         status.put("hl7", Map.of("accepted", hl7.getAccepted(), "rejected", hl7.getRejected(),
                 "storeFailures", hl7.getStoreFailures(), "waveformRowsSkipped", hl7.getWaveformRowsSkipped()));
         status.put("mqtt", Map.of("accepted", mqtt.getAccepted(), "quarantined", mqtt.getQuarantined()));
+        status.put("vendors", Map.of("payloads", vendors.getPayloads(), "observations", vendors.getObservations(),
+                "quarantined", vendors.getQuarantined(), "refusedRecords", vendors.getRejectedRecords(),
+                "ignoredValues", vendors.getIgnoredValues()));
         status.put("delivery", Map.of("delivered", delivery.getDelivered(), "failedAttempts", delivery.getFailedAttempts()));
         Map<String, Long> queues = new LinkedHashMap<>();
         properties.queue().forEach((role, name) -> queues.put(name, depths.of(name)));

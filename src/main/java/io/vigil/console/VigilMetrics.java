@@ -10,6 +10,7 @@ import io.vigil.delivery.EhrDelivery;
 import io.vigil.delivery.ResearchDelivery;
 import io.vigil.ingest.Hl7Ingest;
 import io.vigil.ingest.MqttIngest;
+import io.vigil.ingest.VendorIngest;
 import io.vigil.rules.RulesConsole;
 import org.springframework.stereotype.Component;
 
@@ -28,9 +29,11 @@ class VigilMetrics implements MeterBinder {
     private final EhrDelivery ehr;
     private final ResearchDelivery research;
     private final RulesConsole rules;
+    private final VendorIngest vendors;
 
     VigilMetrics(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt, EhrDelivery ehr,
-                 ResearchDelivery research, RulesConsole rules) {
+                 ResearchDelivery research, RulesConsole rules, VendorIngest vendors) {
+        this.vendors = vendors;
         this.properties = properties;
         this.depths = depths;
         this.hl7 = hl7;
@@ -49,6 +52,10 @@ class VigilMetrics implements MeterBinder {
         counter(registry, "vigil.messages", hl7, Hl7Ingest::getStoreFailures, "protocol", "hl7v2-mllp", "outcome", "store-failed");
         counter(registry, "vigil.messages", mqtt, MqttIngest::getAccepted, "protocol", "mqtt", "outcome", "accepted");
         counter(registry, "vigil.messages", mqtt, MqttIngest::getQuarantined, "protocol", "mqtt", "outcome", "quarantined");
+        counter(registry, "vigil.messages", vendors, VendorIngest::getPayloads, "protocol", "vendor", "outcome", "received");
+        counter(registry, "vigil.messages", vendors, VendorIngest::getQuarantined, "protocol", "vendor", "outcome", "quarantined");
+        counter(registry, "vigil.vendor.records.refused", vendors, VendorIngest::getRejectedRecords);
+        counter(registry, "vigil.vendor.values.ignored", vendors, VendorIngest::getIgnoredValues);
         counter(registry, "vigil.deliveries", ehr, EhrDelivery::getDelivered, "destination", "ehr", "outcome", "delivered");
         counter(registry, "vigil.deliveries", ehr, EhrDelivery::getFailedAttempts, "destination", "ehr", "outcome", "failed-attempt");
         counter(registry, "vigil.deliveries", research, ResearchDelivery::getDelivered, "destination", "research", "outcome", "delivered");

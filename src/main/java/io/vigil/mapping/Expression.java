@@ -23,7 +23,14 @@ public final class Expression {
     /** @throws IllegalArgumentException with JSONata's message when the text does not compile */
     static Expression compile(String text, String where) {
         try {
-            return new Expression(text, where, Jsonata.jsonata(text));
+            Jsonata compiled = Jsonata.jsonata(text);
+            // inputs are maps, lists, strings, numbers and booleans from Jackson or the CSV reader: valid JSON
+            // by construction, so the per-evaluation walk over the whole input is skipped
+            compiled.setValidateInput(false);
+            // results are read by Vigil, not serialised: a JSON null literal is turned into Java null below,
+            // instead of copying every list and object the expression returns
+            compiled.setOutputConvertNulls(false);
+            return new Expression(text, where, compiled);
         } catch (JException e) {
             throw new IllegalArgumentException("JSONata expression '" + text + "' does not compile: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -33,7 +40,8 @@ public final class Expression {
 
     Object evaluate(Object input, Jsonata.Frame bindings) {
         try {
-            return compiled.evaluate(input, bindings);
+            Object result = compiled.evaluate(input, bindings);
+            return result == Jsonata.NULL_VALUE ? null : result;
         } catch (JException e) {
             throw new MappingFailure(where + " (" + text + "): " + e.getMessage());
         } catch (RuntimeException e) {

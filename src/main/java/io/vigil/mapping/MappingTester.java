@@ -46,7 +46,7 @@ public final class MappingTester {
     public Outcome run(VendorMappings.Snapshot snapshot, VendorMappings mappings, byte[] payload,
                        IngestContext context, JsonNode expected) {
         try {
-            VendorMappings.Selection selection = mappings.select(snapshot, payload, context);
+            VendorMappings.Selection selection = mappings.select(snapshot, payload, context, true);
             MappingResult result = snapshot.mapper().map(selection.mapping(), selection.root(), payload, context);
             ObjectNode report = MappingReport.of(result);
             String fhir = result.batch().observations().isEmpty() ? null

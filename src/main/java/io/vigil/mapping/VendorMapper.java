@@ -94,8 +94,14 @@ public final class VendorMapper {
 
     public MappingResult map(MappingDefinition mapping, Object root, byte[] payload, IngestContext context) {
         String sha256 = Hashes.sha256(payload);
-        List<Object> records = records(mapping, root, context);
         List<MappingResult.Problem> rejected = new ArrayList<>();
+        List<Object> records;
+        try {
+            records = records(mapping, root, context);
+        } catch (Expression.MappingFailure e) {
+            records = List.of();
+            rejected.add(new MappingResult.Problem(0, "records", e.getMessage()));
+        }
         List<MappingResult.Problem> ignored = new ArrayList<>();
         List<DeviceObservation> observations = new ArrayList<>();
         Source source = null;
@@ -117,7 +123,7 @@ public final class VendorMapper {
             source = new Source(context.protocol(), context.source(), sha256, "P", context.receivedAt(), sha256);
         }
         return new MappingResult(mapping, new ObservationBatch(source, List.copyOf(observations), 0, ignored.size()),
-                records.size(), List.copyOf(rejected), List.copyOf(ignored));
+                Math.max(records.size(), rejected.isEmpty() ? 0 : 1), List.copyOf(rejected), List.copyOf(ignored));
     }
 
     private static List<Object> records(MappingDefinition mapping, Object root, IngestContext context) {
@@ -125,10 +131,7 @@ public final class VendorMapper {
             return root instanceof List<?> list ? new ArrayList<>(list) : List.of(root);
         }
         Object result = mapping.records().evaluate(root, bindings(mapping.records(), root, context));
-        if (result == null) {
-            return List.of();
-        }
-        return result instanceof List<?> list ? new ArrayList<>(list) : List.of(result);
+        return list(result);
     }
 
     private List<DeviceObservation> record(MappingDefinition mapping, int index, Object record, Jsonata.Frame frame,
@@ -330,7 +333,8 @@ public final class VendorMapper {
             if (list.size() > 1) {
                 throw new IllegalArgumentException(where + " gave " + list.size() + " values where one is expected (use each)");
             }
-            return list.get(0);
+            Object only = list.get(0);
+            return only == Jsonata.NULL_VALUE ? null : only;
         }
         if (result instanceof Map<?, ?>) {
             throw new IllegalArgumentException(where + " gave an object where a value is expected");
@@ -342,7 +346,13 @@ public final class VendorMapper {
         if (result == null) {
             return List.of();
         }
-        return result instanceof List<?> list ? new ArrayList<>(list) : List.of(result);
+        List<Object> items = new ArrayList<>();
+        for (Object item : result instanceof List<?> list ? list : List.of(result)) {
+            if (item != null && item != Jsonata.NULL_VALUE) {
+                items.add(item);
+            }
+        }
+        return items;
     }
 
     /** Numbers and numeric text (IoT Hub sends "203") as decimals; floating-point noise rounded to 12 digits. */

@@ -120,6 +120,18 @@ public final class VendorMappings {
         }
     }
 
+    private static boolean looksLikeJson(byte[] payload) {
+        for (byte b : payload) {
+            if (b == '{' || b == '[') {
+                return true;
+            }
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != (byte) 0xEF && b != (byte) 0xBB && b != (byte) 0xBF) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     /**
      * The mapping for a payload: the one named by the entry point's source if a mapping has that name (its match
      * expression must still accept the payload), else the first mapping, in file-name order, whose match accepts it.
@@ -127,6 +139,15 @@ public final class VendorMappings {
      * @throws InvalidPayloadException when no mapping applies (VIGIL-MAP-002) or the payload cannot be parsed
      */
     public Selection select(Snapshot current, byte[] payload, IngestContext context) throws InvalidPayloadException {
+        return select(current, payload, context, false);
+    }
+
+    /**
+     * @param findAll also try the mappings after the first that matches, to report them (the analyst's loop);
+     *                the route stops at the first
+     */
+    public Selection select(Snapshot current, byte[] payload, IngestContext context, boolean findAll)
+            throws InvalidPayloadException {
         Optional<MappingDefinition> named = current.byName(context.source());
         if (named.isPresent()) {
             MappingDefinition mapping = named.get();
@@ -144,8 +165,14 @@ public final class VendorMappings {
         Object chosenRoot = null;
         List<String> also = new ArrayList<>();
         for (MappingDefinition mapping : current.mappings()) {
+            if (chosen != null && !findAll) {
+                break;
+            }
             Object root;
             try {
+                if (mapping.format() == MappingDefinition.PayloadFormat.CSV && looksLikeJson(payload)) {
+                    continue; // a JSON object or array is not read as CSV
+                }
                 if (mapping.format() == MappingDefinition.PayloadFormat.JSON) {
                     root = jsonRoot != null ? jsonRoot : (jsonRoot = VendorMapper.parse(payload, mapping.format(), ','));
                 } else {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ public final class Units {
     private final UcumService ucum;
     private final Map<String, BigDecimal> molarMass;
     private final Map<String, Boolean> validity = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Optional<BigDecimal>> factors = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Units(Terminology terminology, UcumService ucum, Map<String, BigDecimal> molarMass) {
         this.terminology = terminology;
@@ -94,25 +96,42 @@ public final class Units {
         if (temperature != null) {
             return temperature.map(Units::round);
         }
-        try {
-            if (ucum.isComparable(from, to)) {
-                return Optional.of(round(ucumConvert(value, from, to)));
-            }
-            BigDecimal mass = loinc == null ? null : molarMass.get(loinc);
-            if (mass != null) {
-                if (ucum.isComparable(from, "mol/L") && ucum.isComparable(to, "g/L")) {
-                    BigDecimal gramsPerLitre = ucumConvert(value, from, "mol/L").multiply(mass);
-                    return Optional.of(round(ucumConvert(gramsPerLitre, "g/L", to)));
-                }
-                if (ucum.isComparable(from, "g/L") && ucum.isComparable(to, "mol/L")) {
-                    BigDecimal molPerLitre = ucumConvert(value, from, "g/L").divide(mass, java.math.MathContext.DECIMAL64);
-                    return Optional.of(round(ucumConvert(molPerLitre, "mol/L", to)));
-                }
-            }
-            return Optional.empty();
-        } catch (UcumException | RuntimeException e) {
-            return Optional.empty();
+        Optional<BigDecimal> direct = factor(from, to);
+        if (direct.isPresent()) {
+            return Optional.of(round(value.multiply(direct.get())));
         }
+        BigDecimal mass = loinc == null ? null : molarMass.get(loinc);
+        if (mass != null) {
+            Optional<BigDecimal> toMolar = factor(from, "mol/L");
+            Optional<BigDecimal> fromMass = factor("g/L", to);
+            if (toMolar.isPresent() && fromMass.isPresent()) {
+                return Optional.of(round(value.multiply(toMolar.get()).multiply(mass).multiply(fromMass.get())));
+            }
+            Optional<BigDecimal> toMass = factor(from, "g/L");
+            Optional<BigDecimal> fromMolar = factor("mol/L", to);
+            if (toMass.isPresent() && fromMolar.isPresent()) {
+                return Optional.of(round(value.multiply(toMass.get()).divide(mass, MathContext.DECIMAL64)
+                        .multiply(fromMolar.get())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The factor from one unit to another (both without offset), asked of the UCUM library once per pair: its
+     * decimal arithmetic is exact but slow, and the factor does not change.
+     */
+    private Optional<BigDecimal> factor(String from, String to) {
+        return factors.computeIfAbsent(from + "\u0000" + to, k -> {
+            try {
+                if (!ucum.isComparable(from, to)) {
+                    return Optional.empty();
+                }
+                return Optional.of(new BigDecimal(ucum.convert(new Decimal("1"), from, to).asDecimal()));
+            } catch (UcumException | RuntimeException e) {
+                return Optional.empty();
+            }
+        });
     }
 
     /**
@@ -129,7 +148,7 @@ public final class Units {
         if (fromT != toT) {
             return Optional.empty();
         }
-        java.math.MathContext mc = java.math.MathContext.DECIMAL64;
+        MathContext mc = MathContext.DECIMAL64;
         BigDecimal kelvin = switch (from) {
             case "Cel" -> value.add(KELVIN_AT_ZERO_CELSIUS);
             case "[degF]" -> value.add(FAHRENHEIT_ZERO_OFFSET).multiply(FIVE).divide(NINE, mc);
@@ -148,10 +167,6 @@ public final class Units {
     private static final BigDecimal FIVE = BigDecimal.valueOf(5);
     private static final BigDecimal NINE = BigDecimal.valueOf(9);
 
-    private BigDecimal ucumConvert(BigDecimal value, String from, String to) throws UcumException {
-        Decimal result = ucum.convert(new Decimal(value.toPlainString()), from, to);
-        return new BigDecimal(result.asDecimal());
-    }
 
     private static BigDecimal round(BigDecimal value) {
         BigDecimal rounded = value.setScale(CONVERTED_SCALE, RoundingMode.HALF_UP).stripTrailingZeros();

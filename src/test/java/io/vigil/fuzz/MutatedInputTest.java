@@ -68,6 +68,40 @@ class MutatedInputTest {
         assertThat(outcomes.getOrDefault("quarantined", 0)).isGreaterThan(100);
     }
 
+    @Test
+    void everyMutatedVendorPayloadIsMappedOrQuarantinedWithAReason() throws Exception {
+        Random random = new Random(SEED);
+        java.nio.file.Path dir = java.nio.file.Path.of("mappings");
+        io.vigil.mapping.VendorMappings mappings = new io.vigil.mapping.VendorMappings(dir, TestPipeline.TERMINOLOGY,
+                TestPipeline.UNITS, "urn:vigil:patient-id", java.time.Duration.ofMinutes(5));
+        List<java.nio.file.Path> inputs;
+        try (var files = java.nio.file.Files.walk(dir.resolve("tests"))) {
+            inputs = files.filter(f -> f.getFileName().toString().startsWith("input.")).sorted().toList();
+        }
+        Map<String, Integer> outcomes = new TreeMap<>();
+        int n = 0;
+        for (java.nio.file.Path input : inputs) {
+            String original = java.nio.file.Files.readString(input, StandardCharsets.UTF_8);
+            for (int i = 0; i < 200; i++, n++) {
+                byte[] mutant = Mutations.json(original, random).getBytes(StandardCharsets.UTF_8);
+                io.vigil.mapping.IngestContext context = new io.vigil.mapping.IngestContext("http", "fuzz", "dev-1",
+                        i % 2 == 0 ? "MRN-1" : null, Instant.now());
+                try {
+                    var selection = mappings.select(mappings.snapshot(), mutant, context);
+                    var result = mappings.snapshot().mapper().map(selection.mapping(), selection.root(), mutant, context);
+                    outcomes.merge(result.complete() ? "mapped" : "mapped in part, rest quarantined", 1, Integer::sum);
+                } catch (InvalidPayloadException e) {
+                    outcomes.merge("quarantined: " + e.getMessage().replaceAll(" .*", ""), 1, Integer::sum);
+                } catch (RuntimeException e) {
+                    fail("vendor mutant " + i + " of " + input + " crashed the mapping: " + e, e);
+                }
+            }
+        }
+        System.out.println("Vendor mutants: " + n + " " + outcomes);
+        assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(n);
+        assertThat(outcomes).containsKey("mapped").containsKey("quarantined: match:");
+    }
+
     private static String readHl7(byte[] frame, String sample, int index) {
         String text = TestPipeline.CODEC.decode(frame);
         ca.uhn.hl7v2.model.Message message = null;
