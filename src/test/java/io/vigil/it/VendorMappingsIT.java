@@ -244,4 +244,22 @@ class VendorMappingsIT {
                     .singleElement().asString().endsWith("/ward-7-spot-check/export-0930.csv");
         }
     }
+
+    @Test
+    @Order(5)
+    void analystShouldTryAPayloadOverHttpWithFhirAndDifferences() throws Exception {
+        String payload = Files.readString(Path.of("mappings/tests/ihealth-spo2/input.json"));
+        JsonNode expected = JSON.readTree(Path.of("mappings/tests/ihealth-spo2/expected.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("observations").get(0)).put("value", 98);
+        String envelope = JSON.writeValueAsString(JSON.createObjectNode().put("payload", payload).set("expected", expected));
+
+        HttpResponse<String> response = post("/api/mappings/test?envelope=true&patient=MRN-4001&device=ihealth-user-7", envelope);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode result = JSON.readTree(response.body());
+        assertThat(result.path("passed").asBoolean()).isFalse();
+        assertThat(result.path("differences").toString()).contains("$.observations[0].value: expected 98, got 99");
+        assertThat(result.path("result").path("mapping").asText()).isEqualTo("ihealth-spo2");
+        assertThat(result.path("fhir").path("resourceType").asText()).isEqualTo("Bundle");
+    }
 }
