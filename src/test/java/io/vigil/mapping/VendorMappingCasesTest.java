@@ -80,6 +80,23 @@ class VendorMappingCasesTest {
     }
 
     @Test
+    void aTimeFarAheadOfArrivalShouldBeFlaggedAndNotScored() throws Exception {
+        byte[] payload = "{\"heart_rate\": {\"value\": 71, \"unit\": \"beats/min\"}, \"effective_time_frame\": {\"date_time\": \"2031-01-01T00:00:00Z\"}}"
+                .getBytes();
+        IngestContext context = new IngestContext("http", "open-mhealth", "phone-1", "MRN-9", MappingTester.CASE_RECEIVED_AT);
+        VendorMappings.Selection selection = mappings.select(mappings.snapshot(), payload, context);
+        MappingResult result = mappings.snapshot().mapper().map(selection.mapping(), selection.root(), payload, context);
+
+        assertThat(result.batch().observations()).singleElement()
+                .satisfies(o -> assertThat(o.flags()).containsExactly(VendorMapper.FLAG_FUTURE));
+        RuleEngine engine = new RuleEngine(Path.of("rules"));
+        GovernanceOutcome outcome = new GovernanceEvaluator(engine, ClinicalParameters.load(Path.of("mappings")),
+                new DeviceRegistry(Files.createTempDirectory("registry").resolve("devices.json"), List.of()), false)
+                .evaluate(result.batch(), true);
+        assertThat(outcome.excluded().get(0).code()).isEqualTo("VIGIL-GOV-006");
+    }
+
+    @Test
     void iotCentralDiastolicOfSevenShouldBeChartedWithoutAValue() throws Exception {
         MappingResult result = map("azure-iot-central-implausible-bp");
         int diastolic = indexOf(result, "8462-4");
