@@ -59,6 +59,9 @@ class EndToEndIT {
     @Autowired
     io.vigil.rules.RuleEngine engine;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.vigil.ingest.MqttIngest mqttIngest;
+
     private final IGenericClient ehr = ApplianceTestSupport.fhirClient(FhirTestServer.baseUrl());
 
     private List<Observation> observationsOf(String system, String value) {
@@ -170,6 +173,109 @@ class EndToEndIT {
         assertThat(withLoinc(charted, "2708-6").getValueQuantity().getValue()).isEqualByComparingTo("94");
         assertThat(withLoinc(charted, "2708-6").getEffectiveDateTimeType().getValueAsString()).isEqualTo("2026-11-24T08:15:00+01:00");
         assertThat(withLoinc(charted, "85354-9").getComponent()).hasSize(2);
+    }
+
+    @Test
+    void shouldChartOnceWhatAnMqttClientRedeliversAfterReconnecting() throws Exception {
+        String json = """
+                {"messageId": "mqtt-redelivery-1",
+                 "patient": {"system": "urn:vigil:id:ward7", "value": "MQTT-REDELIVERY"},
+                 "observations": [
+                   {"code": {"mdc": "150456"}, "value": 96, "unit": "%", "time": "2026-11-24T09:00:00Z"},
+                   {"code": {"mdc": "147842"}, "value": 77, "unit": "/min", "time": "2026-11-24T09:00:00Z"}
+                 ]}""";
+        String topic = "vigil/devices/00A0370098006642/observations";
+        long readBefore = mqttIngest.getAccepted();
+        // QoS 1 with a persistent session: the first PUBLISH is stored, the client drops the connection before
+        // reading the PUBACK, reconnects and sends it again with DUP set and the same packet id
+        try (RawMqtt first = RawMqtt.connect(ports.mqtt(), "redelivering-monitor")) {
+            first.publish(topic, json, 7, false);
+        }
+        try (RawMqtt again = RawMqtt.connect(ports.mqtt(), "redelivering-monitor")) {
+            again.publish(topic, json, 7, true);
+            assertThat(again.readPacketType()).as("PUBACK").isEqualTo(0x40);
+        }
+
+        await().atMost(DELIVERY).until(() -> observationsOf("urn:vigil:id:ward7", "MQTT-REDELIVERY").size() == 2);
+        await().atMost(DELIVERY).until(() -> depth("vigil.mqtt.inbox") + depth("vigil.observations") + depth("vigil.delivery.ehr") == 0);
+        assertThat(mqttIngest.getAccepted() - readBefore).as("both deliveries of the message reached Vigil").isEqualTo(2);
+        Thread.sleep(1000); // let the second transaction finish on the server side
+        assertThat(observationsOf("urn:vigil:id:ward7", "MQTT-REDELIVERY")).hasSize(2);
+        assertThat(patientsWith("urn:vigil:id:ward7", "MQTT-REDELIVERY")).isEqualTo(1);
+    }
+
+    /** MQTT 3.1.1 written by hand, so that a test can do what a client library hides: drop a PUBACK, resend with DUP. */
+    private static final class RawMqtt implements AutoCloseable {
+        private final Socket socket;
+
+        private RawMqtt(Socket socket) {
+            this.socket = socket;
+        }
+
+        static RawMqtt connect(int port, String clientId) throws Exception {
+            Socket socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(10_000);
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            writeString(body, "MQTT");
+            body.write(4);      // protocol level 3.1.1
+            body.write(0x00);   // connect flags: persistent session
+            body.write(0);
+            body.write(60);     // keep alive
+            writeString(body, clientId);
+            RawMqtt mqtt = new RawMqtt(socket);
+            mqtt.send(0x10, body.toByteArray());
+            assertThat(mqtt.readPacketType()).as("CONNACK").isEqualTo(0x20);
+            return mqtt;
+        }
+
+        void publish(String topic, String payload, int packetId, boolean dup) throws Exception {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            writeString(body, topic);
+            body.write(packetId >> 8);
+            body.write(packetId & 0xff);
+            body.write(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            send(0x32 | (dup ? 0x08 : 0), body.toByteArray());
+        }
+
+        int readPacketType() throws Exception {
+            InputStream in = socket.getInputStream();
+            int type = in.read() & 0xf0;
+            int length = 0;
+            int shift = 0;
+            int b;
+            do {
+                b = in.read();
+                length |= (b & 0x7f) << shift;
+                shift += 7;
+            } while ((b & 0x80) != 0);
+            in.readNBytes(length);
+            return type;
+        }
+
+        private void send(int header, byte[] body) throws Exception {
+            OutputStream out = socket.getOutputStream();
+            out.write(header);
+            int length = body.length;
+            do {
+                int digit = length % 128;
+                length /= 128;
+                out.write(length > 0 ? digit | 0x80 : digit);
+            } while (length > 0);
+            out.write(body);
+            out.flush();
+        }
+
+        private static void writeString(java.io.ByteArrayOutputStream out, String s) {
+            byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.write(bytes.length >> 8);
+            out.write(bytes.length & 0xff);
+            out.write(bytes, 0, bytes.length);
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
     }
 
     @Test
