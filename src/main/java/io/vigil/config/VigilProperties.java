@@ -24,7 +24,8 @@ public record VigilProperties(
         Alerts alerts,
         Research research,
         Kafka kafka,
-        Vendors vendors) {
+        Vendors vendors,
+        Map<String, Destination> destinations) {
 
     public record Mllp(String host, int port) {
     }
@@ -71,6 +72,10 @@ public record VigilProperties(
     }
 
     public record Kafka(boolean enabled, String bootstrapServers, String alertsTopic) {
+    }
+
+    /** A further treatment destination: receives what the EHR receives, from its own queue. */
+    public record Destination(String baseUrl, Duration timeout, String bearerToken, String purposeOfUse) {
     }
 
     /** A non-treatment destination that receives Safe Harbor de-identified data. */

@@ -2,6 +2,7 @@ package io.vigil.console;
 
 import io.vigil.broker.QueueDepths;
 import io.vigil.config.VigilProperties;
+import io.vigil.delivery.Destinations;
 import io.vigil.delivery.EhrDelivery;
 import io.vigil.delivery.Replay;
 import io.vigil.ingest.Hl7Ingest;
@@ -28,10 +29,12 @@ class StatusController {
     private final EhrDelivery delivery;
     private final Replay replay;
     private final VendorIngest vendors;
+    private final Destinations destinations;
 
     StatusController(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt,
-                     EhrDelivery delivery, Replay replay, VendorIngest vendors) {
+                     EhrDelivery delivery, Replay replay, VendorIngest vendors, Destinations destinations) {
         this.vendors = vendors;
+        this.destinations = destinations;
         this.replay = replay;
         this.properties = properties;
         this.depths = depths;
@@ -67,8 +70,14 @@ class StatusController {
                 "quarantined", vendors.getQuarantined(), "refusedRecords", vendors.getRejectedRecords(),
                 "ignoredValues", vendors.getIgnoredValues()));
         status.put("delivery", Map.of("delivered", delivery.getDelivered(), "failedAttempts", delivery.getFailedAttempts()));
+        status.put("destinations", destinations.all().stream().map(d -> Map.of("name", d.name(), "baseUrl", d.baseUrl(),
+                "delivered", d.delivered(), "failedAttempts", d.failedAttempts(), "queue", d.queue())).toList());
         Map<String, Long> queues = new LinkedHashMap<>();
         properties.queue().forEach((role, name) -> queues.put(name, depths.of(name)));
+        destinations.all().forEach(d -> {
+            queues.put(d.queue(), depths.of(d.queue()));
+            queues.put(d.deadLetterQueue(), depths.of(d.deadLetterQueue()));
+        });
         status.put("queues", queues);
         return status;
     }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vigil.broker.QueueDepths;
 import io.vigil.config.VigilProperties;
+import io.vigil.delivery.Destinations;
 import io.vigil.delivery.EhrDelivery;
 import io.vigil.delivery.ResearchDelivery;
 import io.vigil.ingest.Hl7Ingest;
@@ -30,10 +31,12 @@ class VigilMetrics implements MeterBinder {
     private final ResearchDelivery research;
     private final RulesConsole rules;
     private final VendorIngest vendors;
+    private final Destinations destinations;
 
     VigilMetrics(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt, EhrDelivery ehr,
-                 ResearchDelivery research, RulesConsole rules, VendorIngest vendors) {
+                 ResearchDelivery research, RulesConsole rules, VendorIngest vendors, Destinations destinations) {
         this.vendors = vendors;
+        this.destinations = destinations;
         this.properties = properties;
         this.depths = depths;
         this.hl7 = hl7;
@@ -59,6 +62,14 @@ class VigilMetrics implements MeterBinder {
         counter(registry, "vigil.deliveries", ehr, EhrDelivery::getDelivered, "destination", "ehr", "outcome", "delivered");
         counter(registry, "vigil.deliveries", ehr, EhrDelivery::getFailedAttempts, "destination", "ehr", "outcome", "failed-attempt");
         counter(registry, "vigil.deliveries", research, ResearchDelivery::getDelivered, "destination", "research", "outcome", "delivered");
+        for (Destinations.Destination d : destinations.all()) {
+            for (String queue : java.util.List.of(d.queue(), d.deadLetterQueue())) {
+                Gauge.builder("vigil.queue.depth", () -> depths.of(queue))
+                        .description("Messages waiting on a Vigil queue").tag("queue", queue).register(registry);
+            }
+            counter(registry, "vigil.deliveries", d, Destinations.Destination::delivered, "destination", d.name(), "outcome", "delivered");
+            counter(registry, "vigil.deliveries", d, Destinations.Destination::failedAttempts, "destination", d.name(), "outcome", "failed-attempt");
+        }
         Gauge.builder("vigil.rules.patients", rules, RulesConsole::getPatientsTracked)
                 .description("Patients whose state the clinical rules keep").register(registry);
         counter(registry, "vigil.rules.refused.reloads", rules, RulesConsole::getRefusedReloads);

@@ -31,7 +31,7 @@ public class Replay {
     private final EmbeddedActiveMQ broker;
     private final Map<String, String> targets = new LinkedHashMap<>();
 
-    public Replay(EmbeddedActiveMQ broker, VigilProperties properties) {
+    public Replay(EmbeddedActiveMQ broker, VigilProperties properties, Destinations destinations) {
         this.broker = broker;
         Map<String, String> q = properties.queue();
         targets.put(q.get("delivery-dead-letter"), q.get("delivery"));
@@ -40,6 +40,7 @@ public class Replay {
         targets.put(q.get("hold"), q.get("observations"));
         targets.put(q.get("quarantine"), q.get("observations"));
         targets.put(q.get("mapping-quarantine"), q.get("mapping-rerun"));
+        destinations.all().forEach(d -> targets.put(d.deadLetterQueue(), d.queue()));
     }
 
     public Map<String, String> targets() {
