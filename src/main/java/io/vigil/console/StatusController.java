@@ -55,6 +55,24 @@ class StatusController {
         }
     }
 
+    /**
+     * POST /api/replay/{queue}/edit?controlId=...: edit-and-resend. The body replaces the waiting message's body;
+     * the message goes where a replay would send it; the edit is audited with the user's name.
+     */
+    @PostMapping(value = "/api/replay/{queue}/edit", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> edit(@PathVariable String queue, @RequestParam String controlId,
+                                             @org.springframework.web.bind.annotation.RequestBody String body,
+                                             java.security.Principal user) {
+        try {
+            String target = replay.resendEdited(queue, controlId, body, user == null ? "unknown" : user.getName());
+            return ResponseEntity.ok(Map.of("queue", queue, "controlId", controlId, "sentTo", target));
+        } catch (IllegalArgumentException e) {
+            return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+        } catch (java.util.NoSuchElementException e) {
+            return ResponseEntity.status(404).body(Map.of("error", e.getMessage()));
+        }
+    }
+
     @GetMapping(value = "/api/status", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();

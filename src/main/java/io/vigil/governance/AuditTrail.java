@@ -59,6 +59,16 @@ public final class AuditTrail {
         append(event);
     }
 
+    /** An operator edited a waiting message and sent it on: who, where, and the hashes before and after. */
+    public void edited(String user, String queue, String target, String messageId, String sha256Before, String sha256After) {
+        AuditEvent event = event(new Coding("http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle", "amend", "Amend (Update)"),
+                AuditEvent.AuditEventAction.U, AuditEvent.AuditEventOutcome._0,
+                "edited on " + queue + " and sent to " + target + "; sha256 " + sha256Before + " -> " + sha256After);
+        event.addAgent().setRequestor(true).setWho(new Reference().setDisplay(user));
+        message(event, messageId);
+        append(event);
+    }
+
     /** The newest events, newest first. */
     public List<String> latest(int limit) {
         List<String> lines = new ArrayList<>();

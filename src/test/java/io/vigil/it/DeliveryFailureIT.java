@@ -1,6 +1,7 @@
 package io.vigil.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.support.ApplianceTestSupport;
@@ -121,5 +122,35 @@ class DeliveryFailureIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> ehr.requests() == 3);
         Thread.sleep(500);
         assertThat(deadLetters()).isEmpty();
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.vigil.governance.AuditTrail audit;
+
+    @Test
+    void shouldDeliverADeadLetterOnceAnOperatorHasCorrectedIt() throws Exception {
+        ehr.answer(422);
+        send("edit-1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().size() == 1);
+        String refused = ((TextMessage) deadLetters().get(0)).getText();
+        ehr.resetCount();
+
+        assertThatThrownBy(() -> replay.resendEdited(DLQ, "edit-1", "{\"not\": \"a bundle\"}", "nurse.admin"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a FHIR R4 Bundle");
+        assertThat(deadLetters()).hasSize(1);
+        String corrected = refused.replace("\"Blood pressure\"", "\"Blood pressure (corrected)\"");
+        assertThat(corrected).isNotEqualTo(refused);
+
+        String target = replay.resendEdited(DLQ, "edit-1", corrected, "nurse.admin");
+
+        assertThat(target).isEqualTo("vigil.delivery.ehr");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ehr.requests() == 1);
+        Thread.sleep(500);
+        assertThat(deadLetters()).isEmpty();
+        assertThat(ehr.bodies().get(ehr.bodies().size() - 1)).contains("Blood pressure (corrected)");
+        assertThat(audit.latest(5)).anySatisfy(line -> assertThat(line).contains("amend").contains("nurse.admin")
+                .contains("edit-1").contains(io.vigil.ingest.Hashes.sha256(corrected.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThatThrownBy(() -> replay.resendEdited(DLQ, "edit-1", corrected, "nurse.admin"))
+                .isInstanceOf(java.util.NoSuchElementException.class);
     }
 }
