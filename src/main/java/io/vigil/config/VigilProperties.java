@@ -25,7 +25,8 @@ public record VigilProperties(
         Research research,
         Kafka kafka,
         Vendors vendors,
-        Map<String, Destination> destinations) {
+        Map<String, Destination> destinations,
+        Retention retention) {
 
     public record Mllp(String host, int port) {
     }
@@ -72,6 +73,10 @@ public record VigilProperties(
     }
 
     public record Kafka(boolean enabled, String bootstrapServers, String alertsTopic) {
+    }
+
+    /** How long messages waiting for an operator are kept (0: for ever), and how often that is checked. */
+    public record Retention(Duration maxAge, Duration checkInterval) {
     }
 
     /** A further treatment destination: receives what the EHR receives, from its own queue. */

@@ -69,6 +69,14 @@ public final class AuditTrail {
         append(event);
     }
 
+    /** Stored messages were destroyed by the retention policy: where, how many, older than when. */
+    public void purged(String queue, long count, java.time.Instant cutOff) {
+        AuditEvent event = event(new Coding("http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle", "destroy", "Destroy/Delete"),
+                AuditEvent.AuditEventAction.D, AuditEvent.AuditEventOutcome._0,
+                "retention: " + count + " message(s) stored before " + cutOff + " purged from " + queue);
+        append(event);
+    }
+
     /** The newest events, newest first. */
     public List<String> latest(int limit) {
         List<String> lines = new ArrayList<>();
