@@ -26,8 +26,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * 1,000 messages flow while the EHR (a real HAPI JPA server behind a link the test breaks) first refuses
- * connections, then hangs, for 30 seconds in all: after it returns, every message is charted exactly once.
+ * 1,000 PCD-01 messages over MLLP while the EHR (the real HAPI FHIR JPA server, behind a TCP link the test
+ * breaks) answers HTTP 500 for 10 s, then accepts connections and never answers for 10 s, then refuses
+ * connections for 30 s: after it returns, every ACKed message is charted exactly once.
  */
 @SpringBootTest(properties = {
         "vigil.ehr.timeout=2s",
@@ -56,8 +57,11 @@ class EhrOutageIT {
     @Autowired
     EmbeddedActiveMQ broker;
 
+    @Autowired
+    io.vigil.delivery.EhrDelivery delivery;
+
     @Test
-    void shouldChartEveryAckedMessageOnceAfterA30SecondOutage() throws Exception {
+    void shouldChartEveryAckedMessageOnceAfter500sTimeoutsAndA30SecondOutage() throws Exception {
         AtomicInteger acked = new AtomicInteger();
         String template = Samples.hl7("04").replace("HO2009001^^^NIST", "OUTAGE-1^^^NIST");
         Thread sender = new Thread(() -> {
@@ -74,10 +78,12 @@ class EhrOutageIT {
         });
         sender.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= 100);
-        link.mode(FaultyLink.Mode.DOWN);
-        Thread.sleep(15_000);
-        link.mode(FaultyLink.Mode.HANG);
-        Thread.sleep(15_000);
+        link.mode(FaultyLink.Mode.ERROR);   // the EHR answers 500
+        Thread.sleep(10_000);
+        link.mode(FaultyLink.Mode.HANG);    // then times out
+        Thread.sleep(10_000);
+        link.mode(FaultyLink.Mode.DOWN);    // then is down for 30 s
+        Thread.sleep(30_000);
         link.mode(FaultyLink.Mode.UP);
         sender.join(Duration.ofMinutes(5).toMillis());
 
@@ -85,6 +91,8 @@ class EhrOutageIT {
         await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> depth("vigil.observations") + depth("vigil.delivery.ehr") == 0);
         assertThat(depth("vigil.delivery.ehr.DLQ")).isZero();
+        System.out.printf("EHR outage test: %d sent, %d ACKed, %d delivered, %d failed delivery attempts%n",
+                MESSAGES, acked.get(), delivery.getDelivered(), delivery.getFailedAttempts());
 
         IGenericClient fhir = ApplianceTestSupport.fhirClient(FhirTestServer.baseUrl());
         Bundle count = fhir.search().forResource(Observation.class)

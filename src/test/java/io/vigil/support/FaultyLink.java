@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FaultyLink implements AutoCloseable {
 
-    public enum Mode { UP, DOWN, HANG }
+    /** UP: forwards; DOWN: refuses connections; HANG: accepts and never answers; ERROR: answers HTTP 500. */
+    public enum Mode { UP, DOWN, HANG, ERROR }
 
     private final int port;
     private final String targetHost;
@@ -37,12 +38,15 @@ public final class FaultyLink implements AutoCloseable {
 
     public synchronized void mode(Mode next) throws IOException {
         mode = next;
-        if (next == Mode.DOWN) {
-            server.close();
+        if (next != Mode.UP) {
+            // kept-alive connections must not carry on as if nothing happened
             for (Socket s : open) {
                 s.close();
             }
             open.clear();
+        }
+        if (next == Mode.DOWN) {
+            server.close();
         } else if (server.isClosed()) {
             listen();
         }
@@ -66,6 +70,10 @@ public final class FaultyLink implements AutoCloseable {
                 if (mode == Mode.HANG) {
                     continue; // keep it open, answer nothing
                 }
+                if (mode == Mode.ERROR) {
+                    answer500(client);
+                    continue;
+                }
                 Socket upstream = new Socket(targetHost, targetPort);
                 open.add(upstream);
                 pipe(client, upstream);
@@ -74,6 +82,38 @@ public final class FaultyLink implements AutoCloseable {
                 // closed while accepting, or the target refused
             }
         }
+    }
+
+    /** Reads one HTTP request and answers 500 with an OperationOutcome, as a failing FHIR server does. */
+    private static void answer500(Socket client) {
+        Thread t = new Thread(() -> {
+            try (client) {
+                InputStream in = client.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    head.append((char) b);
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(head);
+                if (m.find()) {
+                    in.readNBytes(Integer.parseInt(m.group(1)));
+                }
+                byte[] body = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"exception\",\"diagnostics\":\"injected 500\"}]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                OutputStream out = client.getOutputStream();
+                out.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/fhir+json\r\nContent-Length: "
+                        + body.length + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+            } catch (IOException ignored) {
+                // the client went away
+            }
+        }, "faulty-link-500");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static void pipe(Socket from, Socket to) {
