@@ -28,7 +28,8 @@ public record VigilProperties(
         Map<String, Destination> destinations,
         Retention retention) {
 
-    public record Mllp(String host, int port) {
+    /** @param maxMessageBytes larger HL7 messages are refused with NAK AR VIGIL-HL7-011 */
+    public record Mllp(String host, int port, Integer maxMessageBytes) {
     }
 
     public record Mqtt(String host, int port) {

@@ -38,9 +38,13 @@ public class Hl7Ingest {
     private final AtomicLong storeFailures = new AtomicLong();
     private final AtomicLong waveformRowsSkipped = new AtomicLong();
 
-    public Hl7Ingest(Hl7Codec codec, Pcd01Extractor extractor) {
+    private final int maxMessageBytes;
+
+    public Hl7Ingest(Hl7Codec codec, Pcd01Extractor extractor, io.vigil.config.VigilProperties properties) {
         this.codec = codec;
         this.extractor = extractor;
+        Integer max = properties.mllp().maxMessageBytes();
+        this.maxMessageBytes = max == null ? Integer.MAX_VALUE : max;
     }
 
     /** Body byte[] frame in; body batch JSON out with header VigilAccepted, or the NAK set and the header false. */
@@ -50,6 +54,10 @@ public class Hl7Ingest {
         String text = codec.decode(frame);
         Message message = null;
         try {
+            if (frame.length > maxMessageBytes) {
+                throw new Hl7Rejection(AcknowledgmentCode.AR, ErrorCode.APPLICATION_INTERNAL_ERROR, "VIGIL-HL7-011", null,
+                        "message of " + frame.length + " bytes exceeds vigil.mllp.max-message-bytes (" + maxMessageBytes + ")");
+            }
             message = codec.parse(text);
             exchange.setProperty(PARSED, message);
             ObservationBatch batch = extractor.extract(message, Instant.now(), sha256);
