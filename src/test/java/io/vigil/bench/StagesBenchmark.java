@@ -1,0 +1,122 @@
+package io.vigil.bench;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.vigil.fhir.FhirBundleBuilder;
+import io.vigil.hl7.Hl7Codec;
+import io.vigil.hl7.PatientIdentifierSystems;
+import io.vigil.hl7.Pcd01Extractor;
+import io.vigil.hl7.VendorCodes;
+import io.vigil.ingest.Hashes;
+import io.vigil.model.CanonicalJson;
+import io.vigil.model.ObservationBatch;
+import io.vigil.normalize.Terminology;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The per-message stages of the PCD-01 path on one thread, on the real code: {@code parseAndExtract} is what
+ * Hl7Ingest.read does with a frame (hash, decode, HAPI parse into v2.6, Pcd01Extractor, canonical JSON);
+ * {@code fhirBundle} is what follows the rules (canonical JSON read, FhirBundleBuilder, HAPI JSON serialisation
+ * of the transaction Bundle); {@code durableEnqueue} is one persistent JMS send to a durable queue of an embedded
+ * Artemis with its journal on this machine's disk, as ingest does before it ACKs. Sample 04 (NIBP panel and
+ * pulse: a 2-observation message); each call's control id differs.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class StagesBenchmark {
+
+    private Hl7Codec codec;
+    private Pcd01Extractor extractor;
+    private FhirBundleBuilder bundles;
+    private String message;
+    private String batchJson;
+    private long counter;
+
+    private EmbeddedActiveMQ broker;
+    private Connection connection;
+    private Session session;
+    private MessageProducer producer;
+    private Path journal;
+
+    @Setup
+    public void setUp() throws Exception {
+        Terminology terminology = Terminology.load(Path.of("mappings"));
+        codec = new Hl7Codec(StandardCharsets.UTF_8);
+        extractor = new Pcd01Extractor(terminology, ZoneId.of("UTC"), new PatientIdentifierSystems(Map.of()), VendorCodes.NONE);
+        bundles = new FhirBundleBuilder(FhirContext.forR4(), terminology);
+        message = Files.readString(Path.of("src/test/resources/samples/hl7/04_pcd01_acme_gateway_nibp.hl7"))
+                .strip().replace("\r\n", "\r").replace('\n', '\r');
+        ObservationBatch batch = extractor.extract(codec.parse(message), Instant.now(), "0");
+        batchJson = CanonicalJson.MAPPER.writeValueAsString(batch);
+    }
+
+    @Setup(Level.Trial)
+    public void startBroker() throws Exception {
+        // as in the appliance (config/application.yaml): no per-message audit log lines from the broker
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        journal = Files.createTempDirectory("vigil-bench-journal-");
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setPersistenceEnabled(true);
+        config.setSecurityEnabled(false);
+        config.setJournalDirectory(journal.resolve("journal").toString());
+        config.setBindingsDirectory(journal.resolve("bindings").toString());
+        config.setLargeMessagesDirectory(journal.resolve("large").toString());
+        config.setPagingDirectory(journal.resolve("paging").toString());
+        config.addAcceptorConfiguration("in-vm", "vm://0");
+        broker = new EmbeddedActiveMQ().setConfiguration(config);
+        broker.start();
+        connection = new ActiveMQConnectionFactory("vm://0").createConnection();
+        session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        producer = session.createProducer(session.createQueue("vigil.bench"));
+        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+    }
+
+    @TearDown(Level.Trial)
+    public void stopBroker() throws Exception {
+        connection.close();
+        broker.stop();
+    }
+
+    @Benchmark
+    public String parseAndExtract() throws Exception {
+        String text = message.replace("0104ef190d604db188c3", "bench-" + (counter++));
+        byte[] frame = text.getBytes(StandardCharsets.UTF_8);
+        String sha256 = Hashes.sha256(frame);
+        ObservationBatch batch = extractor.extract(codec.parse(codec.decode(frame)), Instant.now(), sha256);
+        return CanonicalJson.MAPPER.writeValueAsString(batch);
+    }
+
+    @Benchmark
+    public String fhirBundle() throws Exception {
+        ObservationBatch batch = CanonicalJson.MAPPER.readValue(batchJson, ObservationBatch.class);
+        return bundles.toJson(bundles.build(batch, "bench"));
+    }
+
+    @Benchmark
+    public void durableEnqueue() throws Exception {
+        producer.send(session.createTextMessage(batchJson));
+    }
+}
