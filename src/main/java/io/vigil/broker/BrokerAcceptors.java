@@ -40,6 +40,12 @@ class BrokerAcceptors implements ArtemisConfigurationCustomizer {
         } catch (Exception e) {
             throw new IllegalStateException("Invalid broker acceptor settings", e);
         }
+        java.time.Duration bufferTimeout = properties.artemis().journalBufferTimeout();
+        if (bufferTimeout != null) {
+            // every send still waits for its sync; this is how long concurrent writes are gathered into one
+            configuration.setJournalBufferTimeout_NIO((int) bufferTimeout.toNanos());
+            configuration.setJournalBufferTimeout_AIO((int) bufferTimeout.toNanos());
+        }
         configuration.addQueueConfiguration(QueueConfiguration.of(MQTT_INBOX)
                 .setAddress(DEVICE_ADDRESS)
                 .setRoutingType(RoutingType.MULTICAST)

@@ -35,7 +35,8 @@ public record VigilProperties(
     public record Mqtt(String host, int port) {
     }
 
-    public record Artemis(String host, int port) {
+    /** @param journalBufferTimeout how long the journal gathers writes before one sync (null: Artemis's default) */
+    public record Artemis(String host, int port, Duration journalBufferTimeout) {
     }
 
     /** @param codeMaps OBX-3 coding systems translated by a vendor code map of mappings/codes (MDIL: philips-mdil) */

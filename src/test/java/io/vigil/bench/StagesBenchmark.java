@@ -80,6 +80,11 @@ public class StagesBenchmark {
         journal = Files.createTempDirectory("vigil-bench-journal-");
         ConfigurationImpl config = new ConfigurationImpl();
         config.setPersistenceEnabled(true);
+        long bufferTimeout = Long.getLong("vigil.bench.journal-buffer-timeout-ns", -1);
+        if (bufferTimeout >= 0) {
+            config.setJournalBufferTimeout_NIO((int) bufferTimeout);
+            config.setJournalBufferTimeout_AIO((int) bufferTimeout);
+        }
         config.setSecurityEnabled(false);
         config.setJournalDirectory(journal.resolve("journal").toString());
         config.setBindingsDirectory(journal.resolve("bindings").toString());
