@@ -2,9 +2,12 @@ package io.vigil.simulator;
 
 import java.time.Duration;
 
-/** Command-line settings of the load tool: --beds, --rate (messages per second per bed), --duration, ... */
+/**
+ * Command-line settings of the load tool: --beds, --rate (messages per second per bed), --duration, ...;
+ * --http-port and --login (user:password) to read the appliance's CPU and heap from /actuator/prometheus.
+ */
 record LoadSettings(int beds, double rate, Duration duration, int connections, double mqttShare, String host,
-                    int mllpPort, int mqttPort) {
+                    int mllpPort, int mqttPort, int httpPort, String login) {
 
     static LoadSettings parse(String[] args) {
         int beds = 100;
@@ -15,6 +18,8 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
         String host = "127.0.0.1";
         int mllpPort = 2575;
         int mqttPort = 1883;
+        int httpPort = 8080;
+        String login = "admin:change-me";
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -37,11 +42,13 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
                 case "--host" -> host = value;
                 case "--mllp-port" -> mllpPort = Integer.parseInt(value);
                 case "--mqtt-port" -> mqttPort = Integer.parseInt(value);
+                case "--http-port" -> httpPort = Integer.parseInt(value);
+                case "--login" -> login = value;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --beds --rate --duration --connections --mqtt-share --mllp-only --mqtt-only --host --mllp-port --mqtt-port)");
+                        + " (options: --beds --rate --duration --connections --mqtt-share --mllp-only --mqtt-only --host --mllp-port --mqtt-port --http-port --login)");
             }
             i++;
         }
-        return new LoadSettings(beds, rate, duration, connections, mqttShare, host, mllpPort, mqttPort);
+        return new LoadSettings(beds, rate, duration, connections, mqttShare, host, mllpPort, mqttPort, httpPort, login);
     }
 }

@@ -22,7 +22,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * Drives a running appliance as N bedside monitors: PCD-01 over many MLLP connections (each waits for its ACK)
  * and device JSON over MQTT QoS 1 (each publish waits for its PUBACK), at a fixed rate per bed. Prints a progress
  * line every 5 seconds and a summary at the end: messages per second sent and acknowledged, ACK latency
- * percentiles, NAKs and errors.
+ * percentiles, NAKs and errors, and the appliance's CPU and heap (read from its /actuator/prometheus).
  *
  * <pre>java -jar target/vigil.jar load --beds 500 --rate 1 --duration 60s --connections 20 --mqtt-share 0.5</pre>
  */
@@ -71,13 +71,16 @@ public final class LoadTool {
         }
         long lastAcked = 0;
         long lastPublished = 0;
+        ApplianceGauge gauge = new ApplianceGauge(settings.host(), settings.httpPort(), settings.login());
         while (System.nanoTime() < end) {
             Thread.sleep(5000);
             long a = acked.get();
             long p = published.get();
-            System.out.printf("  t=%3ds  MLLP %7.0f ACK/s (p99 %6.1f ms)  MQTT %7.0f PUBACK/s (p99 %6.1f ms)  NAK %d  errors %d%n",
+            ApplianceGauge.Reading r = gauge.read();
+            System.out.printf("  t=%3ds  MLLP %7.0f ACK/s (p99 %6.1f ms)  MQTT %7.0f PUBACK/s (p99 %6.1f ms)  NAK %d  errors %d%s%n",
                     (System.nanoTime() - start) / 1_000_000_000, (a - lastAcked) / 5.0, mllpLatency.percentileMillis(0.99),
-                    (p - lastPublished) / 5.0, mqttLatency.percentileMillis(0.99), naks.get(), errors.get());
+                    (p - lastPublished) / 5.0, mqttLatency.percentileMillis(0.99), naks.get(), errors.get(),
+                    r == null ? "" : String.format("  CPU %3.0f%%  heap %4d MiB", 100 * r.cpu(), r.heapBytes() / (1024 * 1024)));
             lastAcked = a;
             lastPublished = p;
         }
@@ -91,6 +94,7 @@ public final class LoadTool {
         row("MLLP ACK (after durable store)", mllpLatency, acked.get(), seconds);
         row("MQTT PUBACK (QoS 1)", mqttLatency, published.get(), seconds);
         System.out.printf("%nNAKs %d, errors %d, %.1f s%n", naks.get(), errors.get(), seconds);
+        System.out.println(gauge.summary());
     }
 
     private static void row(String path, LatencyRecorder latency, long count, double seconds) {

@@ -36,4 +36,29 @@ class LoadToolPartsTest {
         assertThat(latency.percentileMillis(0.50)).isBetween(500.0, 500.0 * 1.03);
         assertThat(latency.percentileMillis(0.99)).isBetween(990.0, 990.0 * 1.03);
     }
+
+    @Test
+    void applianceCpuAndHeapShouldBeReadFromItsPrometheusText() {
+        String text = """
+                # HELP process_cpu_usage The "recent cpu usage" for the Java Virtual Machine process
+                # TYPE process_cpu_usage gauge
+                process_cpu_usage 0.4375
+                jvm_memory_used_bytes{area="heap",id="G1 Eden Space"} 1.048576E8
+                jvm_memory_used_bytes{area="heap",id="G1 Old Gen"} 5.24288E7
+                jvm_memory_used_bytes{area="nonheap",id="Metaspace"} 9.9E7
+                """;
+
+        ApplianceGauge.Reading reading = ApplianceGauge.parse(text);
+
+        assertThat(reading.cpu()).isEqualTo(0.4375);
+        assertThat(reading.heapBytes()).isEqualTo(157_286_400L);
+    }
+
+    @Test
+    void aGaugeThatCannotReachTheApplianceShouldSaySoInItsSummary() {
+        ApplianceGauge gauge = new ApplianceGauge("127.0.0.1", io.vigil.support.FreePorts.next(), "admin:change-me");
+
+        assertThat(gauge.read()).isNull();
+        assertThat(gauge.summary()).startsWith("appliance CPU and heap: not read (").contains("/actuator/prometheus");
+    }
 }

@@ -1,0 +1,76 @@
+package io.vigil.simulator;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * The appliance's own CPU and heap while the load runs, read from its /actuator/prometheus
+ * (process_cpu_usage, jvm_memory_used_bytes{area="heap"}), so the load report shows what the load cost.
+ */
+final class ApplianceGauge {
+
+    /** One reading: CPU of the appliance's process (0..1 of the whole machine) and heap in use (bytes). */
+    record Reading(double cpu, long heapBytes) {
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final URI uri;
+    private final String authorization;
+    private double cpuSum;
+    private double cpuMax;
+    private long heapMax;
+    private int readings;
+    private String problem;
+
+    ApplianceGauge(String host, int httpPort, String login) {
+        this.uri = URI.create("http://" + host + ":" + httpPort + "/actuator/prometheus");
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads once; null (and the reason kept for the summary) when the appliance's metrics cannot be read. */
+    Reading read() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Authorization", authorization)
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                problem = "HTTP " + response.statusCode() + " from " + uri + " (--login user:password)";
+                return null;
+            }
+            Reading r = parse(response.body());
+            cpuSum += r.cpu();
+            cpuMax = Math.max(cpuMax, r.cpu());
+            heapMax = Math.max(heapMax, r.heapBytes());
+            readings++;
+            return r;
+        } catch (Exception e) {
+            problem = e.getClass().getSimpleName() + " reading " + uri;
+            return null;
+        }
+    }
+
+    static Reading parse(String prometheus) {
+        double cpu = 0;
+        long heap = 0;
+        for (String line : prometheus.split("\n")) {
+            if (line.startsWith("process_cpu_usage ")) {
+                cpu = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                heap += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return new Reading(cpu, heap);
+    }
+
+    String summary() {
+        if (readings == 0) {
+            return "appliance CPU and heap: not read (" + problem + ")";
+        }
+        return String.format("appliance CPU %.0f %% on average, %.0f %% at most (of all cores); heap in use at most %d MiB (%d readings)",
+                100 * cpuSum / readings, 100 * cpuMax, heapMax / (1024 * 1024), readings);
+    }
+}
