@@ -55,7 +55,12 @@ public record VigilProperties(
         }
     }
 
-    public record Outbox(int maxFiles) {
+    /** @param mode "files" (default): bundles kept as files; "count": checked and counted only (the load tool's fast sink) */
+    public record Outbox(int maxFiles, String mode) {
+
+        public boolean countOnly() {
+            return "count".equals(mode);
+        }
     }
 
     public record Console(String username, String password) {

@@ -31,6 +31,7 @@ public class EhrDelivery {
     private final AuditTrail audit;
     private final Timer requestTimer;
     private final FhirPoster poster;
+    private final boolean countOnly;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
 
@@ -41,12 +42,16 @@ public class EhrDelivery {
         this.outbox = outbox;
         this.audit = audit;
         this.poster = ehr.configured() ? new FhirPoster(ehr.baseUrl(), ehr.timeout(), ehr.bearerToken()) : null;
+        this.countOnly = properties.outbox().countOnly();
     }
 
     @PostConstruct
     void announceDestination() {
         if (ehr.configured()) {
             LOG.info("Delivering FHIR bundles to the EHR at {}", ehr.baseUrl());
+        } else if (countOnly) {
+            LOG.warn("No EHR configured and vigil.outbox.mode=count: FHIR bundles are checked and counted, not kept "
+                    + "(a fast sink for load tests)");
         } else {
             LOG.warn("No EHR configured: FHIR bundles go to the local outbox {} (listed at /api/outbox). "
                     + "Set vigil.ehr.base-url (environment VIGIL_EHR_BASE_URL) to an EHR's FHIR R4 base URL to deliver there.",
@@ -58,7 +63,11 @@ public class EhrDelivery {
         String bundle = exchange.getIn().getBody(String.class);
         String controlId = exchange.getIn().getHeader(IngestHeaders.CONTROL_ID, String.class);
         if (!ehr.configured()) {
-            outbox.store(controlId, bundle);
+            if (countOnly) {
+                FastSink.check(bundle);
+            } else {
+                outbox.store(controlId, bundle);
+            }
             delivered.incrementAndGet();
             return;
         }
@@ -95,6 +104,6 @@ public class EhrDelivery {
 
     @ManagedAttribute(description = "Where bundles go: the EHR base URL, or the outbox")
     public String getDestination() {
-        return ehr.configured() ? ehr.baseUrl() : "outbox:" + outbox.directory().toAbsolutePath();
+        return ehr.configured() ? ehr.baseUrl() : countOnly ? "fast sink (count only)" : "outbox:" + outbox.directory().toAbsolutePath();
     }
 }
