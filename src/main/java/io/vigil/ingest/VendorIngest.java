@@ -154,7 +154,7 @@ public class VendorIngest {
         VendorMappings.Snapshot snapshot = mappings.snapshot();
         try {
             VendorMappings.Selection selection = mappings.select(snapshot, payload, context);
-            MappingResult result = snapshot.mapper().map(selection.mapping(), selection.root(), payload, context);
+            MappingResult result = snapshot.mapper().map(selection.mapping(), selection.root(), sha256, context);
             String mapping = selection.mapping().name() + "@" + selection.mapping().version();
             summary.put("mapping", mapping);
             summary.put("records", result.records());

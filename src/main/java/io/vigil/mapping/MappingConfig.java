@@ -1,12 +1,11 @@
 package io.vigil.mapping;
 
-import io.vigil.config.FolderWatcher;
+import io.vigil.config.FolderReloader;
 import io.vigil.config.VigilProperties;
 import io.vigil.fhir.FhirBundleBuilder;
 import io.vigil.normalize.Terminology;
 import io.vigil.normalize.Units;
 import java.util.List;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -31,29 +30,9 @@ class MappingConfig {
     }
 
     @Bean
-    SmartLifecycle mappingReloader(VendorMappings mappings, VigilProperties properties) {
-        return new SmartLifecycle() {
-            private FolderWatcher watcher;
-
-            @Override
-            public void start() {
-                watcher = FolderWatcher.start(List.of(mappings.folder().resolve("vendors"), mappings.folder().resolve("codes")),
-                        "vigil-mappings-watch", properties.vendors().reloadDelay(), mappings::reload,
-                        "reload with POST /api/mappings/reload");
-            }
-
-            @Override
-            public void stop() {
-                if (watcher != null) {
-                    watcher.close();
-                    watcher = null;
-                }
-            }
-
-            @Override
-            public boolean isRunning() {
-                return watcher != null;
-            }
-        };
+    FolderReloader mappingReloader(VendorMappings mappings, VigilProperties properties) {
+        return new FolderReloader(List.of(mappings.folder().resolve("vendors"), mappings.folder().resolve("codes")),
+                "vigil-mappings-watch", properties.vendors().reloadDelay(), mappings::reload,
+                "reload with POST /api/mappings/reload");
     }
 }

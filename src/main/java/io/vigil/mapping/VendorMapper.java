@@ -93,7 +93,11 @@ public final class VendorMapper {
     }
 
     public MappingResult map(MappingDefinition mapping, Object root, byte[] payload, IngestContext context) {
-        String sha256 = Hashes.sha256(payload);
+        return map(mapping, root, Hashes.sha256(payload), context);
+    }
+
+    /** @param sha256 hex SHA-256 of the payload as received, when the caller has it already */
+    public MappingResult map(MappingDefinition mapping, Object root, String sha256, IngestContext context) {
         List<MappingResult.Problem> rejected = new ArrayList<>();
         List<Object> records;
         try {
