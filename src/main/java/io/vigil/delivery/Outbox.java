@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -26,12 +27,11 @@ public class Outbox {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS").withZone(ZoneOffset.UTC);
 
-    /** Listing the folder costs; the limit is enforced every this many bundles. */
-    private static final int TRIM_EVERY = 50;
-
     private final Path directory;
     private final int maxFiles;
     private final AtomicLong sequence = new AtomicLong();
+    /** Bundles in the folder, oldest first: read from the folder once, then kept as bundles are written. */
+    private ArrayDeque<Path> kept;
 
     public Outbox(VigilProperties properties) {
         this.directory = properties.dataDir().resolve("outbox");
@@ -52,9 +52,7 @@ public class Outbox {
             Path partial = directory.resolve(name + ".partial");
             Files.writeString(partial, bundleJson, StandardCharsets.UTF_8);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            if (n % TRIM_EVERY == 0) {
-                trim();
-            }
+            trim(target);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to the outbox " + directory, e);
@@ -91,10 +89,16 @@ public class Outbox {
         }
     }
 
-    private void trim() throws IOException {
-        List<Path> files = list(Integer.MAX_VALUE);
-        for (Path old : files.subList(Math.min(maxFiles, files.size()), files.size())) {
-            Files.deleteIfExists(old);
+    /** Keeps the newest maxFiles bundles; the folder is listed only for the first bundle written. */
+    private void trim(Path written) throws IOException {
+        if (kept == null) {
+            kept = new ArrayDeque<>();
+            list(Integer.MAX_VALUE).forEach(kept::addFirst);
+        } else {
+            kept.addLast(written);
+        }
+        while (kept.size() > maxFiles) {
+            Files.deleteIfExists(kept.pollFirst());
         }
     }
 

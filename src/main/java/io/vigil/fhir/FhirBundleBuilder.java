@@ -46,6 +46,9 @@ public final class FhirBundleBuilder {
     private final Terminology terminology;
 
     public FhirBundleBuilder(FhirContext fhir, Terminology terminology) {
+        // every reference of Vigil's bundles is a fullUrl or an identifier, never a resource object without an id:
+        // skip the parser's search for such targets to contain (a walk of every element of every resource)
+        fhir.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
         this.fhir = fhir;
         this.terminology = terminology;
     }
