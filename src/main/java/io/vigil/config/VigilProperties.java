@@ -48,11 +48,19 @@ public record VigilProperties(
      * @param production a production EHR never receives test or demo data
      * @param purposeOfUse HL7 v3 ActReason code declared for this destination (TREAT, HRESCH, ...)
      */
-    public record Ehr(String baseUrl, Duration timeout, String bearerToken, boolean production, String purposeOfUse) {
+    public record Ehr(String baseUrl, Duration timeout, String bearerToken, boolean production, String purposeOfUse,
+                      Batch batch) {
 
         public boolean configured() {
             return baseUrl != null && !baseUrl.isBlank();
         }
+    }
+
+    /**
+     * @param maxBundles bundles delivered in one JMS transaction (1: one at a time), merged per patient
+     * @param window how long a transaction waits for more bundles once it has one
+     */
+    public record Batch(int maxBundles, Duration window) {
     }
 
     /** @param mode "files" (default): bundles kept as files; "count": checked and counted only (the load tool's fast sink) */

@@ -3,13 +3,19 @@ package io.vigil.delivery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vigil.config.VigilProperties;
+import io.vigil.console.Latencies;
 import io.vigil.fhir.FhirProcessing;
 import io.vigil.governance.AuditTrail;
 import io.vigil.ingest.IngestHeaders;
 import jakarta.annotation.PostConstruct;
+import jakarta.jms.JMSException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.jms.JmsMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
@@ -34,8 +40,20 @@ public class EhrDelivery {
     private final boolean countOnly;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private ProducerTemplate producer;
+    private final Latencies latencies;
+    private final String queue;
+    private final int batchSize;
+    private final long batchWindowMillis;
 
-    public EhrDelivery(VigilProperties properties, Outbox outbox, AuditTrail audit, MeterRegistry registry) {
+    public EhrDelivery(VigilProperties properties, Outbox outbox, AuditTrail audit, MeterRegistry registry,
+                       Latencies latencies) {
+        this.latencies = latencies;
+        this.queue = properties.queue().get("delivery");
+        VigilProperties.Batch batch = properties.ehr().batch();
+        this.batchSize = batch == null ? 1 : Math.max(1, batch.maxBundles());
+        this.batchWindowMillis = batch == null || batch.window() == null ? 0 : batch.window().toMillis();
         this.requestTimer = Timer.builder("vigil.delivery.request").tag("destination", "ehr")
                 .description("Time of one delivery attempt to the EHR").publishPercentiles(0.5, 0.99).register(registry);
         this.ehr = properties.ehr();
@@ -48,7 +66,8 @@ public class EhrDelivery {
     @PostConstruct
     void announceDestination() {
         if (ehr.configured()) {
-            LOG.info("Delivering FHIR bundles to the EHR at {}", ehr.baseUrl());
+            LOG.info("Delivering FHIR bundles to the EHR at {}{}", ehr.baseUrl(), batchSize <= 1 ? ""
+                    : " (up to " + batchSize + " bundles within " + batchWindowMillis + " ms per transaction, merged per patient)");
         } else if (countOnly) {
             LOG.warn("No EHR configured and vigil.outbox.mode=count: FHIR bundles are checked and counted, not kept "
                     + "(a fast sink for load tests)");
@@ -59,37 +78,120 @@ public class EhrDelivery {
         }
     }
 
-    public void deliver(Exchange exchange) {
+    public void deliver(Exchange exchange) throws JMSException {
         String bundle = exchange.getIn().getBody(String.class);
         String controlId = exchange.getIn().getHeader(IngestHeaders.CONTROL_ID, String.class);
+        Long deviceTime = exchange.getIn().getHeader(Latencies.DEVICE_TIME, Long.class);
         if (!ehr.configured()) {
+            latencies.handed(deviceTime);
             if (countOnly) {
                 FastSink.check(bundle);
             } else {
                 outbox.store(controlId, bundle);
             }
             delivered.incrementAndGet();
+            latencies.delivered(deviceTime);
             return;
         }
+        DeliveryBatch batch = exchange.getProperty(DeliveryBatch.PROPERTY, DeliveryBatch.class);
+        if (batch == null) {
+            batch = take(exchange, bundle);
+            exchange.setProperty(DeliveryBatch.PROPERTY, batch);
+            if (batch.members.size() > 1) {
+                exchange.setProperty(DeliveryBatch.OTHERS, batch.others(exchange.getContext()));
+                batches.incrementAndGet();
+            }
+        }
+        for (DeliveryBatch.Group group : batch.groups) {
+            if (group.delivered) {
+                continue; // delivered on an earlier attempt of this batch
+            }
+            group.members.forEach(m -> latencies.handed(deviceTime(m)));
+            try {
+                post(group.bundle());
+                group.members.forEach(this::delivered);
+            } catch (EhrRejectedException refused) {
+                if (group.members.size() == 1) {
+                    throw refused;
+                }
+                // the EHR refused the merged transaction: one bundle at a time, so that only what it refuses waits
+                // on the dead-letter queue (sent in this same JMS transaction) and the rest is charted
+                for (DeliveryBatch.Member m : group.members) {
+                    try {
+                        post(m.bundle());
+                        delivered(m);
+                    } catch (EhrRejectedException alone) {
+                        Map<String, Object> headers = new LinkedHashMap<>(m.headers());
+                        headers.put("VigilFailureReason", alone.getMessage());
+                        producer(exchange).sendBodyAndHeaders("jms:queue:" + queue + ".DLQ", m.bundle(), headers);
+                        LOG.error("Bundle of message {} refused by the EHR; moved to {}.DLQ",
+                                m.headers().get(IngestHeaders.CONTROL_ID), queue);
+                    }
+                }
+            }
+            group.delivered = true;
+        }
+    }
+
+    private void post(String payload) {
         try {
-            requestTimer.record(() -> poster.post(bundle));
+            requestTimer.record(() -> poster.post(payload));
         } catch (RuntimeException e) {
             failedAttempts.incrementAndGet();
             throw e;
         }
+    }
+
+    private void delivered(DeliveryBatch.Member m) {
         delivered.incrementAndGet();
-        audit.disclosed(ehr.baseUrl(), ehr.purposeOfUse(), patientKeys(exchange), messageId(exchange));
+        latencies.delivered(deviceTime(m));
+        audit.disclosed(ehr.baseUrl(), ehr.purposeOfUse(), patientKeys(m.headers().get(FhirProcessing.PATIENT_KEYS)),
+                messageId(m.headers()));
+    }
+
+    private synchronized ProducerTemplate producer(Exchange exchange) {
+        if (producer == null) {
+            producer = exchange.getContext().createProducerTemplate();
+        }
+        return producer;
+    }
+
+    /** The route's message, and with batching on, further bundles from the same queue in the same transaction. */
+    private DeliveryBatch take(Exchange exchange, String bundle) throws JMSException {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        exchange.getIn().getHeaders().forEach((k, v) -> {
+            if (k.startsWith("Vigil")) {
+                headers.put(k, v);
+            }
+        });
+        DeliveryBatch.Member first = new DeliveryBatch.Member(bundle, headers);
+        JmsMessage jms = exchange.getIn() instanceof JmsMessage m ? m : null;
+        if (batchSize <= 1 || jms == null || jms.getJmsSession() == null) {
+            return DeliveryBatch.single(first);
+        }
+        return DeliveryBatch.take(first, jms.getJmsSession(), queue, batchSize, batchWindowMillis);
+    }
+
+    private static Long deviceTime(DeliveryBatch.Member m) {
+        return m.headers().get(Latencies.DEVICE_TIME) instanceof Number n ? n.longValue() : null;
     }
 
     static List<String> patientKeys(Exchange exchange) {
-        String patients = exchange.getIn().getHeader(FhirProcessing.PATIENT_KEYS, "", String.class);
-        return patients.isEmpty() ? List.of() : List.of(patients.split("\n"));
+        return patientKeys(exchange.getIn().getHeader(FhirProcessing.PATIENT_KEYS));
     }
 
     static String messageId(Exchange exchange) {
-        return exchange.getIn().getHeader(IngestHeaders.PROTOCOL, String.class) + ":"
-                + exchange.getIn().getHeader(IngestHeaders.SENDER, String.class) + ":"
-                + exchange.getIn().getHeader(IngestHeaders.CONTROL_ID, String.class);
+        return messageId(exchange.getIn().getHeaders());
+    }
+
+    static List<String> patientKeys(Object header) {
+        String patients = header == null ? "" : header.toString();
+        return patients.isEmpty() ? List.of() : List.of(patients.split("\n"));
+    }
+
+    static String messageId(Map<String, Object> headers) {
+        return headers.get(IngestHeaders.PROTOCOL) + ":" + headers.get(IngestHeaders.SENDER) + ":"
+                + headers.get(IngestHeaders.CONTROL_ID);
     }
 
     @ManagedAttribute(description = "Bundles delivered (EHR 2xx, or written to the outbox)")
@@ -100,6 +202,11 @@ public class EhrDelivery {
     @ManagedAttribute(description = "Delivery attempts that failed (each retry counts)")
     public long getFailedAttempts() {
         return failedAttempts.get();
+    }
+
+    @ManagedAttribute(description = "Transactions that carried more than one bundle (vigil.ehr.batch)")
+    public long getBatches() {
+        return batches.get();
     }
 
     @ManagedAttribute(description = "Where bundles go: the EHR base URL, or the outbox")

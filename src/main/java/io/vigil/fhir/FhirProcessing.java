@@ -1,6 +1,7 @@
 package io.vigil.fhir;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vigil.console.Latencies;
 import io.vigil.governance.AuditTrail;
 import io.vigil.governance.GovernanceEvaluator;
 import io.vigil.governance.GovernanceOutcome;
@@ -42,6 +43,7 @@ public class FhirProcessing {
     private final boolean productionDestination;
     private final SafeHarbor research;
     private final String researchPurpose;
+    private Latencies latencies;
 
     /** @param research de-identification for the research destination, null when there is none */
     public FhirProcessing(FhirBundleBuilder builder, GovernanceEvaluator governance, ClinicalEvaluator clinical,
@@ -57,6 +59,11 @@ public class FhirProcessing {
         this.productionDestination = productionDestination;
     }
 
+    /** Records device-to-alert latency there, and carries the device time to delivery (header Latencies.DEVICE_TIME). */
+    public void measureLatency(Latencies latencies) {
+        this.latencies = latencies;
+    }
+
     public void process(Exchange exchange) throws JsonProcessingException {
         ObservationBatch batch = CanonicalJson.MAPPER.readValue(exchange.getIn().getBody(String.class), ObservationBatch.class);
         MessageDecision decision = decide(batch);
@@ -69,6 +76,12 @@ public class FhirProcessing {
                 exchange.getIn().setHeader(PATIENT_KEYS, String.join("\n", decision.patientKeys()));
                 exchange.getIn().setHeader(IngestHeaders.OBSERVATION_COUNT, batch.observations().size());
                 exchange.setProperty(ALERTS, alertMessages(decision.clinical(), batch.observations()));
+                Long deviceTime = newestDeviceTime(batch.observations());
+                exchange.getIn().setHeader(Latencies.DEVICE_TIME, deviceTime);
+                if (latencies != null && decision.clinical().stream().anyMatch(c -> c.raisedOrResolved().stream()
+                        .anyMatch(a -> a.kind() == AlertOutcome.Kind.RAISED))) {
+                    latencies.alerted(deviceTime);
+                }
                 if (research != null) {
                     exchange.setProperty(RESEARCH_BUNDLE, builder.toJson(
                             builder.buildDeidentified(research.deidentify(batch), rules.version(), researchPurpose)));
@@ -110,6 +123,16 @@ public class FhirProcessing {
         byPatient.forEach((patient, values) -> outcomes.add(clinical.evaluate(patient, ward(values), values, ids::get)));
         return new MessageDecision("deliver", null, decided, outcomes,
                 builder.build(batch, decided.excluded(), outcomes, rules.version()), patientKeys);
+    }
+
+    private static Long newestDeviceTime(List<DeviceObservation> observations) {
+        long newest = 0;
+        for (DeviceObservation o : observations) {
+            if (o.effective() != null) {
+                newest = Math.max(newest, o.effective().toInstant().toEpochMilli());
+            }
+        }
+        return newest == 0 ? null : newest;
     }
 
     private static String ward(List<DeviceObservation> values) {

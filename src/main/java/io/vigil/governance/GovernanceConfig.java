@@ -34,10 +34,13 @@ class GovernanceConfig {
 
     @Bean("fhirProcessing")
     FhirProcessing fhirProcessing(FhirBundleBuilder builder, GovernanceEvaluator governance, ClinicalEvaluator clinical,
-                                  RuleEngine engine, AuditTrail audit, VigilProperties properties) {
+                                  RuleEngine engine, AuditTrail audit, VigilProperties properties,
+                                  io.vigil.console.Latencies latencies) {
         boolean production = properties.ehr().configured() && properties.ehr().production();
         SafeHarbor research = properties.research().configured() ? new SafeHarbor(properties.dataDir()) : null;
-        return new FhirProcessing(builder, governance, clinical, engine, audit, production, research,
+        FhirProcessing processing = new FhirProcessing(builder, governance, clinical, engine, audit, production, research,
                 properties.research().purposeOfUse());
+        processing.measureLatency(latencies);
+        return processing;
     }
 }

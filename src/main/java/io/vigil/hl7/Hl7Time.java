@@ -4,12 +4,17 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.regex.Pattern;
 
 /**
  * HL7 v2 DTM values (YYYY[MM[DD[HH[MM[SS[.S...]]]]]][+/-ZZZZ]) to an offset date-time. A value without an
  * offset is read in the configured zone of the sending devices.
  */
 public final class Hl7Time {
+
+    private static final Pattern DIGITS = Pattern.compile("\\d{4}(\\d{2}){0,5}");
+    private static final Pattern FRACTION = Pattern.compile("\\d{0,9}");
+    private static final Pattern OFFSET = Pattern.compile("[+-]\\d{4}");
 
     private Hl7Time() {
     }
@@ -26,8 +31,8 @@ public final class Hl7Time {
         int dot = local.indexOf('.');
         String digits = dot >= 0 ? local.substring(0, dot) : local;
         String fraction = dot >= 0 ? local.substring(dot + 1) : "";
-        if (!digits.matches("\\d{4}(\\d{2}){0,5}") || !fraction.matches("\\d{0,9}")
-                || (offset != null && !offset.matches("[+-]\\d{4}"))) {
+        if (!DIGITS.matcher(digits).matches() || !FRACTION.matcher(fraction).matches()
+                || (offset != null && !OFFSET.matcher(offset).matches())) {
             throw new IllegalArgumentException("not an HL7 date/time: '" + value + "'");
         }
         int year = Integer.parseInt(digits.substring(0, 4));

@@ -62,6 +62,9 @@ import java.util.regex.Pattern;
 public final class Pcd01Extractor {
 
     private static final Pattern EUI64 = Pattern.compile("[0-9A-Fa-f]{16}");
+    private static final Pattern NUMBER = Pattern.compile("\\d+");
+    private static final Pattern TOP_LEVEL_SUB_ID = Pattern.compile("\\d+(\\.0)*");
+    private static final Pattern MDC_CODE = Pattern.compile("\\d{1,9}");
     private static final String MDC = "MDC";
     public static final String PROTOCOL = "hl7v2-mllp";
 
@@ -286,7 +289,7 @@ public final class Pcd01Extractor {
         if (mdc == null && loinc == null) {
             // Devices that omit the coding system still send MDC numbers
             String bare = value(id.getIdentifier());
-            if (bare != null && bare.matches("\\d+")) {
+            if (bare != null && NUMBER.matcher(bare).matches()) {
                 mdc = bare;
                 refId = value(id.getText());
             }
@@ -343,7 +346,7 @@ public final class Pcd01Extractor {
         for (OBX obx : rows) {
             String code = value(obx.getObservationIdentifier().getIdentifier());
             String subId = value(obx.getObservationSubID());
-            boolean topLevel = subId != null && subId.matches("\\d+(\\.0)*");
+            boolean topLevel = subId != null && TOP_LEVEL_SUB_ID.matcher(subId).matches();
             if (kind == null && topLevel && isDeviceDescriptionCode(code)) {
                 kind = code;
                 mdsEui = rowDevice(obx).map(DeviceInfo::id).orElse(null);
@@ -370,7 +373,7 @@ public final class Pcd01Extractor {
 
     /** MDC partition 1 (object infrastructure: MDS, VMD, channel, attributes) or 8 (PHD specialisations). */
     private static boolean isDeviceDescriptionCode(String mdcCode) {
-        if (mdcCode == null || !mdcCode.matches("\\d{1,9}")) {
+        if (mdcCode == null || !MDC_CODE.matcher(mdcCode).matches()) {
             return false;
         }
         long partition = Long.parseLong(mdcCode) >> 16;

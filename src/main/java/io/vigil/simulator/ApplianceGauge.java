@@ -20,6 +20,7 @@ final class ApplianceGauge {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI uri;
+    private final URI latency;
     private final String authorization;
     private double cpuSum;
     private double cpuMax;
@@ -29,6 +30,7 @@ final class ApplianceGauge {
 
     ApplianceGauge(String host, int httpPort, String login) {
         this.uri = URI.create("http://" + host + ":" + httpPort + "/actuator/prometheus");
+        this.latency = URI.create("http://" + host + ":" + httpPort + "/api/latency");
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -51,6 +53,36 @@ final class ApplianceGauge {
             problem = e.getClass().getSimpleName() + " reading " + uri;
             return null;
         }
+    }
+
+    /** Starts the appliance's latency counting afresh (POST /api/latency/reset); false when it cannot. */
+    boolean resetLatency() {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(latency + "/reset")).header("Authorization", authorization)
+                    .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** GET /api/latency as a tree, or null when it cannot be read. */
+    com.fasterxml.jackson.databind.JsonNode latency() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(latency).header("Authorization", authorization)
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Forgets the CPU and heap readings of the warm-up. */
+    void resetReadings() {
+        cpuSum = 0;
+        cpuMax = 0;
+        heapMax = 0;
+        readings = 0;
     }
 
     static Reading parse(String prometheus) {

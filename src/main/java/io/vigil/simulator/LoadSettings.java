@@ -4,10 +4,11 @@ import java.time.Duration;
 
 /**
  * Command-line settings of the load tool: --beds, --rate (messages per second per bed), --duration, ...;
- * --http-port and --login (user:password) to read the appliance's CPU and heap from /actuator/prometheus.
+ * --http-port and --login (user:password) to read the appliance's CPU, heap and end-to-end latency;
+ * --warmup: seconds of load before the measurement starts (the appliance's JIT compiles its hot paths then).
  */
 record LoadSettings(int beds, double rate, Duration duration, int connections, double mqttShare, String host,
-                    int mllpPort, int mqttPort, int httpPort, String login) {
+                    int mllpPort, int mqttPort, int httpPort, String login, Duration warmup) {
 
     static LoadSettings parse(String[] args) {
         int beds = 100;
@@ -20,6 +21,7 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
         int mqttPort = 1883;
         int httpPort = 8080;
         String login = "admin:change-me";
+        Duration warmup = Duration.ofSeconds(20);
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -29,6 +31,7 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
                 case "--beds" -> beds = Integer.parseInt(value);
                 case "--rate" -> rate = Double.parseDouble(value.replace("/s", ""));
                 case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
+                case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
                 case "--connections" -> connections = Integer.parseInt(value);
                 case "--mqtt-share" -> mqttShare = Double.parseDouble(value);
                 case "--mllp-only" -> {
@@ -45,10 +48,11 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
                 case "--http-port" -> httpPort = Integer.parseInt(value);
                 case "--login" -> login = value;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --beds --rate --duration --connections --mqtt-share --mllp-only --mqtt-only --host --mllp-port --mqtt-port --http-port --login)");
+                        + " (options: --beds --rate --duration --warmup --connections --mqtt-share --mllp-only --mqtt-only --host --mllp-port --mqtt-port --http-port --login)");
             }
             i++;
         }
-        return new LoadSettings(beds, rate, duration, connections, mqttShare, host, mllpPort, mqttPort, httpPort, login);
+        return new LoadSettings(beds, rate, duration, connections, mqttShare, host, mllpPort, mqttPort, httpPort, login,
+                warmup);
     }
 }

@@ -1,11 +1,13 @@
 package io.vigil.simulator;
 
-import ca.uhn.hl7v2.app.Connection;
-import io.vigil.hl7.Hl7Codec;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.console.LatencyHistogram;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,16 +23,18 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 /**
  * Drives a running appliance as N bedside monitors: PCD-01 over many MLLP connections (each waits for its ACK)
  * and device JSON over MQTT QoS 1 (each publish waits for its PUBACK), at a fixed rate per bed. Prints a progress
- * line every 5 seconds and a summary at the end: messages per second sent and acknowledged, ACK latency
- * percentiles, NAKs and errors, and the appliance's CPU and heap (read from its /actuator/prometheus).
+ * line every 5 seconds and a summary at the end of the measured period (after a warm-up): messages per second
+ * acknowledged, ACK latency percentiles, end-to-end latency from the device time to the bundle handed to the delivery
+ * client, to the EHR's 2xx and to an alert (read from the appliance's /api/latency), NAKs and errors, and the
+ * appliance's CPU and heap (read from its /actuator/prometheus).
  *
  * <pre>java -jar target/vigil.jar load --beds 500 --rate 1 --duration 60s --connections 20 --mqtt-share 0.5</pre>
  */
 public final class LoadTool {
 
     private final LoadSettings settings;
-    private final LatencyRecorder mllpLatency = new LatencyRecorder();
-    private final LatencyRecorder mqttLatency = new LatencyRecorder();
+    private final LatencyHistogram mllpLatency = new LatencyHistogram();
+    private final LatencyHistogram mqttLatency = new LatencyHistogram();
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong naks = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -43,7 +47,15 @@ public final class LoadTool {
     }
 
     public static void main(String[] args) throws Exception {
-        LoadSettings settings = LoadSettings.parse(args);
+        LoadSettings settings;
+        try {
+            settings = LoadSettings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("vigil load: " + e.getMessage());
+            System.err.println("example: java -jar target/vigil.jar load --beds 2000 --rate 1 --warmup 20s --duration 60s --connections 50 --mllp-only");
+            System.exit(2);
+            return;
+        }
         new LoadTool(settings).run();
     }
 
@@ -52,12 +64,14 @@ public final class LoadTool {
         int mllpBeds = settings.beds() - mqttBeds;
         int mllpConnections = mllpBeds == 0 ? 0 : Math.min(settings.connections(), mllpBeds);
         int mqttClients = mqttBeds == 0 ? 0 : Math.min(settings.connections(), mqttBeds);
-        System.out.printf("Vigil load: %d beds at %.2f msg/s each (%d over %d MLLP connections, %d over %d MQTT clients) for %ds against %s%n",
+        System.out.printf("Vigil load: %d beds at %.2f msg/s each (%d over %d MLLP connections, %d over %d MQTT clients), "
+                        + "%ds warm-up then %ds measured, against %s%n",
                 settings.beds(), settings.rate(), mllpBeds, mllpConnections, mqttBeds, mqttClients,
-                settings.duration().toSeconds(), settings.host());
+                settings.warmup().toSeconds(), settings.duration().toSeconds(), settings.host());
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, mllpConnections + mqttClients));
         long start = System.nanoTime();
-        long end = start + settings.duration().toNanos();
+        long measureFrom = start + settings.warmup().toNanos();
+        long end = measureFrom + settings.duration().toNanos();
         int bed = 0;
         for (int c = 0; c < mllpConnections; c++) {
             List<SimulatedBed> beds = slice(bed, mllpBeds, mllpConnections, c);
@@ -69,11 +83,31 @@ public final class LoadTool {
             bed += beds.size();
             workers.submit(() -> mqttWorker(beds, end));
         }
+        ApplianceGauge gauge = new ApplianceGauge(settings.host(), settings.httpPort(), settings.login());
+        boolean warm = settings.warmup().isZero();
+        if (warm) {
+            gauge.resetLatency();
+        }
         long lastAcked = 0;
         long lastPublished = 0;
-        ApplianceGauge gauge = new ApplianceGauge(settings.host(), settings.httpPort(), settings.login());
         while (System.nanoTime() < end) {
-            Thread.sleep(5000);
+            Thread.sleep(Math.max(1, Math.min(5000, (end - System.nanoTime()) / 1_000_000)));
+            if (!warm && System.nanoTime() >= measureFrom) {
+                // the warm-up is over: count afresh, here and in the appliance
+                warm = true;
+                mllpLatency.reset();
+                mqttLatency.reset();
+                acked.set(0);
+                published.set(0);
+                naks.set(0);
+                errors.set(0);
+                lastAcked = 0;
+                lastPublished = 0;
+                gauge.resetReadings();
+                boolean reset = gauge.resetLatency();
+                System.out.println("  warm-up over: measuring" + (reset ? "" : " (the appliance's latency could not be reset)"));
+                continue;
+            }
             long a = acked.get();
             long p = published.get();
             ApplianceGauge.Reading r = gauge.read();
@@ -87,19 +121,49 @@ public final class LoadTool {
         stopping = true;
         workers.shutdown();
         workers.awaitTermination(60, TimeUnit.SECONDS);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = settings.duration().toNanos() / 1e9;
         System.out.println();
-        System.out.println("| path | acknowledged | per second | p50 ms | p99 ms | p99.9 ms |");
+        System.out.printf("Measured %.0f s after %d s of warm-up:%n%n", seconds, settings.warmup().toSeconds());
+        System.out.println("| path | count | per second | p50 ms | p99 ms | p99.9 ms |");
         System.out.println("|---|---|---|---|---|---|");
-        row("MLLP ACK (after durable store)", mllpLatency, acked.get(), seconds);
-        row("MQTT PUBACK (QoS 1)", mqttLatency, published.get(), seconds);
-        System.out.printf("%nNAKs %d, errors %d, %.1f s%n", naks.get(), errors.get(), seconds);
+        row("MLLP ACK (after durable store)", mllpLatency.count(), seconds, mllpLatency.percentileMillis(0.50),
+                mllpLatency.percentileMillis(0.99), mllpLatency.percentileMillis(0.999));
+        row("MQTT PUBACK (QoS 1)", mqttLatency.count(), seconds, mqttLatency.percentileMillis(0.50),
+                mqttLatency.percentileMillis(0.99), mqttLatency.percentileMillis(0.999));
+        JsonNode latency = drained(gauge);
+        if (latency == null) {
+            System.out.println("| end to end | not read from /api/latency (--http-port, --login) | | | | |");
+        } else {
+            e2e("device to FHIR bundle handed to the delivery client", latency.path("deviceToBundleHanded"), seconds);
+            e2e("device to EHR 2xx (or outbox / fast sink)", latency.path("deviceToDelivered"), seconds);
+            e2e("device to alert raised", latency.path("deviceToAlert"), seconds);
+        }
+        System.out.printf("%nACKed %d, NAKs %d, errors %d%n", acked.get() + published.get(), naks.get(), errors.get());
         System.out.println(gauge.summary());
     }
 
-    private static void row(String path, LatencyRecorder latency, long count, double seconds) {
-        System.out.printf("| %s | %d | %.0f | %.2f | %.2f | %.2f |%n", path, count, count / seconds,
-                latency.percentileMillis(0.50), latency.percentileMillis(0.99), latency.percentileMillis(0.999));
+    /** Waits (at most 60 s) until the appliance has delivered what was sent, then reads its latency counters. */
+    private static JsonNode drained(ApplianceGauge gauge) throws InterruptedException {
+        JsonNode latency = gauge.latency();
+        long last = -1;
+        int still = 0;
+        for (int i = 0; i < 60 && latency != null && still < 3; i++) {
+            long delivered = latency.path("deviceToDelivered").path("count").asLong();
+            still = delivered == last ? still + 1 : 0;
+            last = delivered;
+            Thread.sleep(1000);
+            latency = gauge.latency();
+        }
+        return latency;
+    }
+
+    private static void e2e(String path, JsonNode node, double seconds) {
+        row(path, node.path("count").asLong(), seconds, node.path("p50Ms").asDouble(), node.path("p99Ms").asDouble(),
+                node.path("p999Ms").asDouble());
+    }
+
+    private static void row(String path, long count, double seconds, double p50, double p99, double p999) {
+        System.out.printf("| %s | %d | %.0f | %.2f | %.2f | %.2f |%n", path, count, count / seconds, p50, p99, p999);
     }
 
     private List<SimulatedBed> slice(int first, int total, int parts, int part) {
@@ -112,32 +176,33 @@ public final class LoadTool {
         return beds;
     }
 
+    /** One MLLP connection for its beds: each frame is written and its ACK read before the next (no HL7 library). */
     private void mllpWorker(List<SimulatedBed> beds, long end) {
-        Hl7Codec codec = new Hl7Codec(StandardCharsets.UTF_8);
         long intervalNanos = (long) (1e9 / settings.rate());
         long next = System.nanoTime();
         long sequence = 0;
-        Connection connection = null;
+        MllpClient connection = null;
         while (!stopping && System.nanoTime() < end) {
             for (SimulatedBed bed : beds) {
                 String hl7 = SimulatedMessages.pcd01(bed, bed.model().at(Duration.ZERO), now(),
                         "LOAD" + run + "-" + bed.number() + "-" + sequence, sequence % 30 == 0);
                 try {
-                    if (connection == null || !connection.isOpen()) {
-                        connection = codec.context().newClient(settings.host(), settings.mllpPort(), false);
-                        connection.getInitiator().setTimeout(30, TimeUnit.SECONDS);
+                    if (connection == null) {
+                        connection = new MllpClient(settings.host(), settings.mllpPort());
                     }
                     long t0 = System.nanoTime();
-                    String ack = codec.context().getPipeParser().encode(
-                            connection.getInitiator().sendAndReceive(codec.context().getPipeParser().parse(hl7)));
+                    String ack = connection.send(hl7.getBytes(StandardCharsets.UTF_8));
                     mllpLatency.record(System.nanoTime() - t0);
-                    if (ack.contains("MSA|AA")) {
+                    if (ack.contains("MSA|AA|")) {
                         acked.incrementAndGet();
                     } else {
                         naks.incrementAndGet();
                     }
-                } catch (Exception e) {
+                } catch (IOException e) {
                     errors.incrementAndGet();
+                    if (connection != null) {
+                        connection.close();
+                    }
                     connection = null;
                 }
             }
@@ -146,11 +211,7 @@ public final class LoadTool {
             sleepUntil(next);
         }
         if (connection != null) {
-            try {
-                connection.close();
-            } catch (Exception e) {
-                errors.incrementAndGet();
-            }
+            connection.close();
         }
     }
 
@@ -193,7 +254,7 @@ public final class LoadTool {
     }
 
     private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC).withNano(0);
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static void sleepUntil(long nanoTime) {

@@ -9,7 +9,7 @@ final class SimulatedMessages {
 
     static final String PATIENT_AUTHORITY = "VIGILSIM";
     static final String PATIENT_SYSTEM = "urn:vigil:id:" + PATIENT_AUTHORITY;
-    private static final DateTimeFormatter HL7 = DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ");
+    private static final DateTimeFormatter HL7 = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSZ");
 
     private SimulatedMessages() {
     }

@@ -27,7 +27,7 @@ class LoadToolPartsTest {
 
     @Test
     void shouldReportPercentilesWithinTheBucketWidth() {
-        LatencyRecorder latency = new LatencyRecorder();
+        io.vigil.console.LatencyHistogram latency = new io.vigil.console.LatencyHistogram();
         for (int ms = 1; ms <= 1000; ms++) {
             latency.record(ms * 1_000_000L);
         }

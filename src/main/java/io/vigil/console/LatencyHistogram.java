@@ -1,24 +1,25 @@
-package io.vigil.simulator;
+package io.vigil.console;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Latencies in logarithmic buckets (about 2 % wide) from 1 microsecond to about 100 seconds: percentiles without
- * keeping every sample, safe to record from many threads.
+ * Latencies in logarithmic buckets (2 % wide) from 1 microsecond to about 100 seconds: percentiles without keeping
+ * every sample, safe to record from many threads. Reported values are the upper edge of their bucket.
  */
-final class LatencyRecorder {
+public final class LatencyHistogram {
 
     private static final double GROWTH = 1.02;
+    private static final double LOG_GROWTH = Math.log(GROWTH);
     private static final int BUCKETS = 940;
     private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
 
-    void record(long nanos) {
+    public void record(long nanos) {
         double micros = Math.max(1.0, nanos / 1000.0);
-        int bucket = (int) Math.min(BUCKETS - 1, Math.floor(Math.log(micros) / Math.log(GROWTH)));
+        int bucket = (int) Math.min(BUCKETS - 1, Math.floor(Math.log(micros) / LOG_GROWTH));
         counts.incrementAndGet(bucket);
     }
 
-    long count() {
+    public long count() {
         long n = 0;
         for (int i = 0; i < BUCKETS; i++) {
             n += counts.get(i);
@@ -26,8 +27,14 @@ final class LatencyRecorder {
         return n;
     }
 
-    /** The latency in milliseconds below which {@code fraction} of the samples lie (upper bucket edge). */
-    double percentileMillis(double fraction) {
+    public void reset() {
+        for (int i = 0; i < BUCKETS; i++) {
+            counts.set(i, 0);
+        }
+    }
+
+    /** The latency in milliseconds below which {@code fraction} of the samples lie; 0 without samples. */
+    public double percentileMillis(double fraction) {
         long total = count();
         if (total == 0) {
             return 0;

@@ -1,0 +1,149 @@
+package io.vigil.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.fhir.FhirProcessing;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
+
+/**
+ * Bundles of one delivery transaction: the message the route took, and the further ones taken off the same queue
+ * in the same JMS transaction within the batch window. Bundles of the same patients are merged into one FHIR
+ * transaction (entries with the same fullUrl, i.e. the same Patient, Device or a resent Observation, kept once),
+ * so the EHR sees fewer, larger requests. The JMS transaction commits only when every group was delivered; if the
+ * route gives up, every member goes to the dead-letter queue (exchange property {@link #OTHERS}).
+ */
+final class DeliveryBatch {
+
+    /** Exchange property: this batch, kept across the route's retries. */
+    static final String PROPERTY = "vigilDeliveryBatch";
+    /** Exchange property: the members other than the route's own message, as Camel messages, for the DLQ. */
+    static final String OTHERS = "vigilBatchOthers";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One member: its bundle and its headers (control id, patients, device time ...). */
+    record Member(String bundle, Map<String, Object> headers) {
+
+        String patients() {
+            Object keys = headers.get(FhirProcessing.PATIENT_KEYS);
+            return keys == null ? "" : keys.toString();
+        }
+    }
+
+    /** Members of one patient (or one set of patients), merged into one transaction. */
+    static final class Group {
+        final List<Member> members = new ArrayList<>();
+        boolean delivered;
+
+        String bundle() {
+            return members.size() == 1 ? members.get(0).bundle() : merge(members);
+        }
+    }
+
+    final List<Member> members;
+    final List<Group> groups;
+
+    private DeliveryBatch(List<Member> members) {
+        this.members = members;
+        Map<String, Group> byPatients = new LinkedHashMap<>();
+        for (Member m : members) {
+            byPatients.computeIfAbsent(m.patients(), k -> new Group()).members.add(m);
+        }
+        this.groups = List.copyOf(byPatients.values());
+    }
+
+    /**
+     * The route's own message plus up to {@code maxBundles - 1} more from {@code queue}, received on the route's
+     * transacted session for at most {@code windowMillis}.
+     */
+    static DeliveryBatch take(Member first, Session session, String queue, int maxBundles, long windowMillis)
+            throws JMSException {
+        List<Member> members = new ArrayList<>();
+        members.add(first);
+        long deadline = System.currentTimeMillis() + windowMillis;
+        MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+        try {
+            while (members.size() < maxBundles) {
+                long wait = deadline - System.currentTimeMillis();
+                jakarta.jms.Message next = wait > 0 ? consumer.receive(wait) : consumer.receiveNoWait();
+                if (next == null) {
+                    break;
+                }
+                members.add(member(next));
+            }
+        } finally {
+            consumer.close();
+        }
+        return new DeliveryBatch(members);
+    }
+
+    static DeliveryBatch single(Member only) {
+        return new DeliveryBatch(List.of(only));
+    }
+
+    private static Member member(jakarta.jms.Message message) throws JMSException {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        Enumeration<?> names = message.getPropertyNames();
+        while (names.hasMoreElements()) {
+            String name = (String) names.nextElement();
+            if (name.startsWith("Vigil")) {
+                headers.put(name, message.getObjectProperty(name));
+            }
+        }
+        String body = message instanceof TextMessage text ? text.getText() : message.getBody(String.class);
+        return new Member(body, headers);
+    }
+
+    /** The members after the route's own message, as messages for the dead-letter queue. */
+    List<Message> others(CamelContext camel) {
+        List<Message> out = new ArrayList<>();
+        for (Member m : members.subList(1, members.size())) {
+            DefaultMessage message = new DefaultMessage(camel);
+            message.setBody(m.bundle());
+            message.setHeaders(new LinkedHashMap<>(m.headers()));
+            out.add(message);
+        }
+        return out;
+    }
+
+    /** One transaction Bundle holding every entry of the given bundles once (by fullUrl, first kept). */
+    static String merge(List<Member> members) {
+        try {
+            ObjectNode merged = null;
+            ArrayNode entries = null;
+            Set<String> fullUrls = new HashSet<>();
+            for (Member m : members) {
+                JsonNode bundle = JSON.readTree(m.bundle());
+                if (merged == null) {
+                    merged = ((ObjectNode) bundle).deepCopy();
+                    merged.remove("id");
+                    entries = merged.putArray("entry");
+                }
+                for (JsonNode entry : bundle.path("entry")) {
+                    String fullUrl = entry.path("fullUrl").asText("");
+                    if (fullUrl.isEmpty() || fullUrls.add(fullUrl)) {
+                        entries.add(entry);
+                    }
+                }
+            }
+            return JSON.writeValueAsString(merged);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("a bundle of the batch is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.vigil.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ValidationResult;
+import io.vigil.fhir.FhirProcessing;
+import io.vigil.model.ObservationBatch;
+import io.vigil.support.TestPipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.junit.jupiter.api.Test;
+
+class DeliveryBatchTest {
+
+    /** Sample 04 (NIBP panel and pulse) twice with different control ids: two bundles of one patient and device. */
+    private static DeliveryBatch.Member member(String controlId) throws Exception {
+        String hl7 = Files.readString(Path.of("src/test/resources/samples/hl7/04_pcd01_acme_gateway_nibp.hl7"))
+                .replace("\n", "\r");
+        String original = hl7.split("\r")[0].split("\\|")[9];
+        ObservationBatch batch = TestPipeline.extract(hl7.replace("|" + original + "|", "|" + controlId + "|"));
+        String json = TestPipeline.FHIR.newJsonParser().encodeResourceToString(TestPipeline.bundle(batch));
+        return new DeliveryBatch.Member(json, Map.of(FhirProcessing.PATIENT_KEYS, "patient-1", "VigilMessageControlId", controlId));
+    }
+
+    @Test
+    void bundlesOfOnePatientMergeIntoOneValidTransactionWithSharedResourcesOnce() throws Exception {
+        DeliveryBatch.Member a = member("CTRL-A");
+        DeliveryBatch.Member b = member("CTRL-B");
+        Bundle first = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, a.bundle());
+
+        Bundle merged = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, DeliveryBatch.merge(List.of(a, b)));
+
+        long observationsEach = first.getEntry().stream().filter(e -> e.getResource() instanceof Observation).count();
+        long observations = merged.getEntry().stream().filter(e -> e.getResource() instanceof Observation).count();
+        assertThat(merged.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
+        assertThat(observations).isEqualTo(2 * observationsEach);
+        assertThat(merged.getEntry()).filteredOn(e -> "Patient".equals(e.getResource().fhirType())).hasSize(1);
+        assertThat(merged.getEntry()).filteredOn(e -> "Device".equals(e.getResource().fhirType())).hasSize(1);
+        assertThat(merged.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).distinct().count())
+                .isEqualTo(merged.getEntry().size());
+        FhirValidator validator = TestPipeline.FHIR.newValidator();
+        ValidationResult result = validator.validateWithResult(merged);
+        assertThat(result.isSuccessful()).as(result.getMessages().toString()).isTrue();
+    }
+
+    @Test
+    void aResentBundleInTheSameBatchAddsNothing() throws Exception {
+        DeliveryBatch.Member a = member("CTRL-A");
+
+        String merged = DeliveryBatch.merge(List.of(a, a));
+
+        Bundle once = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, a.bundle());
+        Bundle twice = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, merged);
+        assertThat(twice.getEntry()).hasSameSizeAs(once.getEntry());
+    }
+}
