@@ -22,7 +22,7 @@ import org.apache.camel.support.DefaultMessage;
 
 /**
  * Bundles of one delivery transaction: the message the route took, and the further ones taken off the same queue
- * in the same JMS transaction within the batch window. Bundles of the same patients are merged into one FHIR
+ * in the same JMS transaction within the batch window (one durable commit for all of them). Bundles of the same patients are merged into one FHIR
  * transaction (entries with the same fullUrl, i.e. the same Patient, Device or a resent Observation, kept once),
  * so the EHR sees fewer, larger requests. The JMS transaction commits only when every group was delivered; if the
  * route gives up, every member goes to the dead-letter queue (exchange property {@link #OTHERS}).
@@ -80,6 +80,7 @@ final class DeliveryBatch {
         try {
             while (members.size() < maxBundles) {
                 long wait = deadline - System.currentTimeMillis();
+                // window 0: only what is already waiting, so batches form from a backlog and add no latency
                 jakarta.jms.Message next = wait > 0 ? consumer.receive(wait) : consumer.receiveNoWait();
                 if (next == null) {
                     break;

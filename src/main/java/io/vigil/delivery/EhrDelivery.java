@@ -79,28 +79,28 @@ public class EhrDelivery {
     }
 
     public void deliver(Exchange exchange) throws JMSException {
-        String bundle = exchange.getIn().getBody(String.class);
-        String controlId = exchange.getIn().getHeader(IngestHeaders.CONTROL_ID, String.class);
-        Long deviceTime = exchange.getIn().getHeader(Latencies.DEVICE_TIME, Long.class);
-        if (!ehr.configured()) {
-            latencies.handed(deviceTime);
-            if (countOnly) {
-                FastSink.check(bundle);
-            } else {
-                outbox.store(controlId, bundle);
-            }
-            delivered.incrementAndGet();
-            latencies.delivered(deviceTime);
-            return;
-        }
         DeliveryBatch batch = exchange.getProperty(DeliveryBatch.PROPERTY, DeliveryBatch.class);
         if (batch == null) {
-            batch = take(exchange, bundle);
+            batch = take(exchange, exchange.getIn().getBody(String.class));
             exchange.setProperty(DeliveryBatch.PROPERTY, batch);
             if (batch.members.size() > 1) {
                 exchange.setProperty(DeliveryBatch.OTHERS, batch.others(exchange.getContext()));
                 batches.incrementAndGet();
             }
+        }
+        if (!ehr.configured()) {
+            for (DeliveryBatch.Member m : batch.members) {
+                latencies.handed(deviceTime(m));
+                if (countOnly) {
+                    FastSink.check(m.bundle());
+                } else {
+                    outbox.store((String) m.headers().get(IngestHeaders.CONTROL_ID), m.bundle());
+                }
+                delivered.incrementAndGet();
+                latencies.delivered(deviceTime(m));
+            }
+            exchange.removeProperty(DeliveryBatch.PROPERTY);
+            return;
         }
         for (DeliveryBatch.Group group : batch.groups) {
             if (group.delivered) {

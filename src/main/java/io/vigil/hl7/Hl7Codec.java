@@ -10,9 +10,15 @@ import ca.uhn.hl7v2.model.v26.message.ACK;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.util.idgenerator.UUIDGenerator;
-import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import ca.uhn.hl7v2.model.Primitive;
+import ca.uhn.hl7v2.validation.EncodingRule;
+import ca.uhn.hl7v2.validation.MessageRule;
+import ca.uhn.hl7v2.validation.PrimitiveTypeRule;
+import ca.uhn.hl7v2.validation.ValidationContext;
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * The one HAPI context of the appliance: parses every HL7 v2 version into the v2.6 structures (PCD-01 is v2.6;
@@ -21,6 +27,27 @@ import java.nio.charset.Charset;
  */
 public final class Hl7Codec {
 
+    /**
+     * No conformance rules, without a lock: HAPI's own empty context looks rules up in a synchronized map for every
+     * primitive value it sets, which under many concurrent MLLP connections became the appliance's main cost.
+     */
+    private static final ValidationContext NO_VALIDATION = new ValidationContext() {
+        @Override
+        public Collection<PrimitiveTypeRule> getPrimitiveRules(String version, String typeName, Primitive type) {
+            return List.of();
+        }
+
+        @Override
+        public Collection<MessageRule> getMessageRules(String version, String messageType, String triggerEvent) {
+            return List.of();
+        }
+
+        @Override
+        public Collection<EncodingRule> getEncodingRules(String version, String encoding) {
+            return List.of();
+        }
+    };
+
     private final HapiContext context;
     private final PipeParser parser;
     private final Charset defaultCharset;
@@ -28,7 +55,7 @@ public final class Hl7Codec {
     public Hl7Codec(Charset defaultCharset) {
         this.defaultCharset = defaultCharset;
         context = new DefaultHapiContext();
-        context.setValidationContext(ValidationContextFactory.noValidation());
+        context.setValidationContext(NO_VALIDATION);
         context.setModelClassFactory(new CanonicalModelClassFactory("2.6"));
         // the default generator writes an id file into the working directory
         context.getParserConfiguration().setIdGenerator(new UUIDGenerator());
