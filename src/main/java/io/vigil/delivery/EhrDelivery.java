@@ -99,7 +99,6 @@ public class EhrDelivery {
                 delivered.incrementAndGet();
                 latencies.delivered(deviceTime(m));
             }
-            exchange.removeProperty(DeliveryBatch.PROPERTY);
             return;
         }
         for (DeliveryBatch.Group group : batch.groups) {
@@ -121,11 +120,13 @@ public class EhrDelivery {
                         post(m.bundle());
                         delivered(m);
                     } catch (EhrRejectedException alone) {
+                        // the dead-letter queue the route named (exchange property, as for its own error handling)
+                        String deadLetters = exchange.getProperty("vigilDeadLetterQueue", String.class);
                         Map<String, Object> headers = new LinkedHashMap<>(m.headers());
                         headers.put("VigilFailureReason", alone.getMessage());
-                        producer(exchange).sendBodyAndHeaders("jms:queue:" + queue + ".DLQ", m.bundle(), headers);
-                        LOG.error("Bundle of message {} refused by the EHR; moved to {}.DLQ",
-                                m.headers().get(IngestHeaders.CONTROL_ID), queue);
+                        producer(exchange).sendBodyAndHeaders("jms:queue:" + deadLetters, m.bundle(), headers);
+                        LOG.error("Bundle of message {} refused by the EHR; moved to {}",
+                                m.headers().get(IngestHeaders.CONTROL_ID), deadLetters);
                     }
                 }
             }
