@@ -4,6 +4,8 @@ import io.vigil.config.VigilProperties;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.stereotype.Component;
 
@@ -54,6 +56,13 @@ class BrokerAcceptors implements ArtemisConfigurationCustomizer {
                 .setAddress(VENDOR_ADDRESS)
                 .setRoutingType(RoutingType.MULTICAST)
                 .setDurable(true));
+        Long backlog = properties.artemis().processingBacklogBytes();
+        if (backlog != null && backlog > 0) {
+            // flow control: past this many bytes waiting for processing, senders into the queue wait (MLLP ACKs and
+            // MQTT forwarding slow down) instead of ingest taking the CPU that processing needs to catch up
+            configuration.addAddressSetting(properties.queue().get("observations"), new AddressSettings()
+                    .setMaxSizeBytes(backlog).setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK));
+        }
         if (properties.kafka().enabled()) {
             // a durable subscription of the alert topic that the Kafka route drains, so no alert is lost while Kafka is away
             configuration.addQueueConfiguration(QueueConfiguration.of(properties.queue().get("kafka-alerts"))

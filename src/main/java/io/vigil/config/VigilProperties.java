@@ -35,8 +35,11 @@ public record VigilProperties(
     public record Mqtt(String host, int port) {
     }
 
-    /** @param journalBufferTimeout how long the journal gathers writes before one sync (null: Artemis's default) */
-    public record Artemis(String host, int port, Duration journalBufferTimeout) {
+    /**
+     * @param journalBufferTimeout how long the journal gathers writes before one sync (null: Artemis's default)
+     * @param processingBacklogBytes bytes waiting on the observations queue past which senders into it wait
+     */
+    public record Artemis(String host, int port, Duration journalBufferTimeout, Long processingBacklogBytes) {
     }
 
     /** @param codeMaps OBX-3 coding systems translated by a vendor code map of mappings/codes (MDIL: philips-mdil) */
