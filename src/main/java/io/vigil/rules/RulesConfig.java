@@ -1,6 +1,7 @@
 package io.vigil.rules;
 
 import io.vigil.config.VigilProperties;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,9 +9,21 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class RulesConfig {
 
+    /** Compiled while the rest of the appliance starts; the start fails if the set does not build. */
     @Bean
-    RuleEngine ruleEngine(VigilProperties properties) throws RuleSetRejectedException {
-        return new RuleEngine(properties.rules().dir());
+    RuleEngine ruleEngine(VigilProperties properties) {
+        return RuleEngine.buildInBackground(properties.rules().dir());
+    }
+
+    @Bean
+    SmartInitializingSingleton firstRuleSetBuilt(RuleEngine engine) {
+        return () -> {
+            try {
+                engine.awaitFirstSet();
+            } catch (RuleSetRejectedException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        };
     }
 
     @Bean

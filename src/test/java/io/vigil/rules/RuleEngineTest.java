@@ -1,7 +1,10 @@
 package io.vigil.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.support.RuleFolders;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,5 +32,29 @@ class RuleEngineTest {
         assertThat(general.get(0).rule()).isEqualTo("Heart rate");
         assertThat(icu).isEmpty();
         assertThat(icuHigh).extracting(Alert::rule).containsExactly("Heart rate ICU");
+    }
+
+    @Test
+    void setBuiltInTheBackgroundShouldBeTheSameSetAndWaitedForOnFirstUse() throws Exception {
+        RuleEngine background = RuleEngine.buildInBackground(Path.of("rules"));
+
+        var alerts = background.evaluate(List.of(new Reading("pulse", 140, "WARD7"))).decisions().alerts();
+
+        assertThat(alerts).extracting(Alert::cause).containsExactly("threshold:heart-rate-high");
+        assertThat(background.version()).isEqualTo(new RuleEngine(Path.of("rules")).version());
+        background.awaitFirstSet();
+    }
+
+    @Test
+    void brokenSetBuiltInTheBackgroundShouldBeReportedWithFileAndLine() throws Exception {
+        Path rules = RuleFolders.copyOfRules();
+        Files.writeString(rules.resolve("clinical/broken.drl"), "package vigil.clinical;\nrule \"half\" when then\n");
+
+        RuleEngine background = RuleEngine.buildInBackground(rules);
+
+        assertThatThrownBy(background::awaitFirstSet).isInstanceOf(RuleSetRejectedException.class)
+                .hasMessageContaining("VIGIL-RUL-001").hasMessageContaining("clinical/broken.drl:");
+        assertThatThrownBy(background::version).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("VIGIL-RUL-001");
     }
 }
