@@ -1,14 +1,17 @@
 package io.vigil.simulator;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * Command-line settings of the load tool: --beds, --rate (messages per second per bed), --duration, ...;
  * --http-port and --login (user:password) to read the appliance's CPU, heap and end-to-end latency;
- * --warmup: seconds of load before the measurement starts (the appliance's JIT compiles its hot paths then).
+ * --warmup: seconds of load before the measurement starts (the appliance's JIT compiles its hot paths then);
+ * --write DIR: write the MLLP frames each connection would send in --duration into DIR (one file per connection,
+ * for an MLLP client that is not part of Vigil) instead of sending them.
  */
 record LoadSettings(int beds, double rate, Duration duration, int connections, double mqttShare, String host,
-                    int mllpPort, int mqttPort, int httpPort, String login, Duration warmup) {
+                    int mllpPort, int mqttPort, int httpPort, String login, Duration warmup, Path write) {
 
     static LoadSettings parse(String[] args) {
         int beds = 100;
@@ -22,6 +25,7 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
         int httpPort = 8080;
         String login = "admin:change-me";
         Duration warmup = Duration.ofSeconds(20);
+        Path write = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -47,12 +51,13 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
                 case "--mqtt-port" -> mqttPort = Integer.parseInt(value);
                 case "--http-port" -> httpPort = Integer.parseInt(value);
                 case "--login" -> login = value;
+                case "--write" -> write = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --beds --rate --duration --warmup --connections --mqtt-share --mllp-only --mqtt-only --host --mllp-port --mqtt-port --http-port --login)");
+                        + " (options: --beds --rate --duration --warmup --connections --mqtt-share --mllp-only --mqtt-only --host --mllp-port --mqtt-port --http-port --login --write)");
             }
             i++;
         }
         return new LoadSettings(beds, rate, duration, connections, mqttShare, host, mllpPort, mqttPort, httpPort, login,
-                warmup);
+                warmup, write);
     }
 }

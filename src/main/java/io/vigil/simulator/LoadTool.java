@@ -2,8 +2,11 @@ package io.vigil.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.console.LatencyHistogram;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -64,6 +67,10 @@ public final class LoadTool {
         int mllpBeds = settings.beds() - mqttBeds;
         int mllpConnections = mllpBeds == 0 ? 0 : Math.min(settings.connections(), mllpBeds);
         int mqttClients = mqttBeds == 0 ? 0 : Math.min(settings.connections(), mqttBeds);
+        if (settings.write() != null) {
+            writeFrames(mllpBeds, mllpConnections);
+            return;
+        }
         System.out.printf("Vigil load: %d beds at %.2f msg/s each (%d over %d MLLP connections, %d over %d MQTT clients), "
                         + "%ds warm-up then %ds measured, against %s%n",
                 settings.beds(), settings.rate(), mllpBeds, mllpConnections, mqttBeds, mqttClients,
@@ -180,6 +187,34 @@ public final class LoadTool {
             beds.add(SimulatedBed.of(number, new BedModel(number, number % 10 == 0, Duration.ofMinutes(45))));
         }
         return beds;
+    }
+
+    /**
+     * Writes the frames each MLLP connection would send in --duration, one file per connection ({@code
+     * connection-001.mllp}, ...), for a client that is not part of Vigil. The device times are those of the writing.
+     */
+    void writeFrames(int mllpBeds, int mllpConnections) throws IOException {
+        Files.createDirectories(settings.write());
+        long rounds = Math.max(1, Math.round(settings.duration().toSeconds() * settings.rate()));
+        int bed = 0;
+        long frames = 0;
+        for (int c = 0; c < mllpConnections; c++) {
+            List<SimulatedBed> beds = slice(bed, mllpBeds, mllpConnections, c);
+            bed += beds.size();
+            Path file = settings.write().resolve(String.format(Locale.ROOT, "connection-%03d.mllp", c + 1));
+            try (var out = new BufferedOutputStream(Files.newOutputStream(file))) {
+                for (long sequence = 0; sequence < rounds; sequence++) {
+                    for (SimulatedBed b : beds) {
+                        String hl7 = SimulatedMessages.pcd01(b, b.model().at(Duration.ZERO), now(),
+                                "EXT" + run + "-" + b.number() + "-" + sequence, sequence % 30 == 0);
+                        out.write(MllpClient.frame(hl7.getBytes(StandardCharsets.UTF_8)));
+                        frames++;
+                    }
+                }
+            }
+        }
+        System.out.printf("Wrote %d MLLP frames for %d beds into %d files in %s%n", frames, mllpBeds, mllpConnections,
+                settings.write());
     }
 
     /** One MLLP connection for its beds: each frame is written and its ACK read before the next (no HL7 library). */

@@ -31,12 +31,19 @@ final class MllpClient implements AutoCloseable {
         in = new BufferedInputStream(socket.getInputStream(), 8192);
     }
 
+    /** The message as one MLLP frame: VT, the message, FS CR. */
+    static byte[] frame(byte[] message) {
+        byte[] frame = new byte[message.length + 3];
+        frame[0] = VT;
+        System.arraycopy(message, 0, frame, 1, message.length);
+        frame[message.length + 1] = FS;
+        frame[message.length + 2] = CR;
+        return frame;
+    }
+
     /** Sends one message and returns the acknowledgement's text. */
     String send(byte[] message) throws IOException {
-        out.write(VT);
-        out.write(message);
-        out.write(FS);
-        out.write(CR);
+        out.write(frame(message));
         out.flush();
         reply.reset();
         int b = in.read();

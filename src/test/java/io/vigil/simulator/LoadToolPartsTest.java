@@ -20,6 +20,24 @@ class LoadToolPartsTest {
     }
 
     @Test
+    void writtenFramesShouldBeWhatTheConnectionsWouldSendReadableByAPlainMllpReader() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vigil-frames");
+        LoadSettings s = LoadSettings.parse(("load --beds 5 --rate 2 --duration 3s --connections 2 --mllp-only --write " + dir)
+                .split(" "));
+
+        new LoadTool(s).run();
+
+        byte[] first = java.nio.file.Files.readAllBytes(dir.resolve("connection-001.mllp"));
+        byte[] second = java.nio.file.Files.readAllBytes(dir.resolve("connection-002.mllp"));
+        String text = new String(first, java.nio.charset.StandardCharsets.UTF_8);
+        // 3 beds and 2 beds, 6 rounds each (3 s at 2 messages a second)
+        assertThat(text.split("\u000b", -1)).hasSize(3 * 6 + 1);
+        assertThat(new String(second, java.nio.charset.StandardCharsets.UTF_8).split("\u000b", -1)).hasSize(2 * 6 + 1);
+        assertThat(text).startsWith("\u000bMSH|^~\\&|VIGIL_SIM^").endsWith("\u001c\r").contains("\rOBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC|");
+        assertThat(text.split("\u001c\r\u000b")).allSatisfy(frame -> assertThat(frame).contains("ORU^R01^ORU_R01").doesNotContain("\n"));
+    }
+
+    @Test
     void shouldRefuseAnUnknownOptionNamingIt() {
         assertThatThrownBy(() -> LoadSettings.parse(new String[] {"load", "--bedz", "3"}))
                 .hasMessageContaining("--bedz");
