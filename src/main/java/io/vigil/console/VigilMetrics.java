@@ -10,6 +10,7 @@ import io.vigil.delivery.Destinations;
 import io.vigil.delivery.EhrDelivery;
 import io.vigil.delivery.ResearchDelivery;
 import io.vigil.ingest.Hl7Ingest;
+import io.vigil.ingest.MllpConnections;
 import io.vigil.ingest.MqttIngest;
 import io.vigil.ingest.VendorIngest;
 import io.vigil.rules.RulesConsole;
@@ -32,9 +33,12 @@ class VigilMetrics implements MeterBinder {
     private final RulesConsole rules;
     private final VendorIngest vendors;
     private final Destinations destinations;
+    private final MllpConnections mllpConnections;
 
     VigilMetrics(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt, EhrDelivery ehr,
-                 ResearchDelivery research, RulesConsole rules, VendorIngest vendors, Destinations destinations) {
+                 ResearchDelivery research, RulesConsole rules, VendorIngest vendors, Destinations destinations,
+                 MllpConnections mllpConnections) {
+        this.mllpConnections = mllpConnections;
         this.vendors = vendors;
         this.destinations = destinations;
         this.properties = properties;
@@ -58,6 +62,9 @@ class VigilMetrics implements MeterBinder {
         counter(registry, "vigil.messages", vendors, VendorIngest::getPayloads, "protocol", "vendor", "outcome", "received");
         counter(registry, "vigil.messages", vendors, VendorIngest::getQuarantined, "protocol", "vendor", "outcome", "quarantined");
         counter(registry, "vigil.vendor.records.refused", vendors, VendorIngest::getRejectedRecords);
+        counter(registry, "vigil.mllp.connections.refused", mllpConnections, MllpConnections::getRefused);
+        Gauge.builder("vigil.mllp.connections.open", mllpConnections, MllpConnections::getOpen)
+                .description("MLLP connections open now").register(registry);
         counter(registry, "vigil.vendor.values.ignored", vendors, VendorIngest::getIgnoredValues);
         counter(registry, "vigil.deliveries", ehr, EhrDelivery::getDelivered, "destination", "ehr", "outcome", "delivered");
         counter(registry, "vigil.deliveries", ehr, EhrDelivery::getFailedAttempts, "destination", "ehr", "outcome", "failed-attempt");

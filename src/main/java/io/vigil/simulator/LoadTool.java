@@ -245,6 +245,8 @@ public final class LoadTool {
                         connection.close();
                     }
                     connection = null;
+                    // as a monitor would: wait a second before connecting again (refused above vigil.mllp.max-connections)
+                    sleepUntil(System.nanoTime() + 1_000_000_000L);
                 }
             }
             sequence++;
