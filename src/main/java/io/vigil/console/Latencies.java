@@ -3,6 +3,7 @@ package io.vigil.console;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
 import org.springframework.jmx.export.annotation.ManagedOperation;
 import org.springframework.jmx.export.annotation.ManagedResource;
@@ -25,14 +26,21 @@ public class Latencies {
     private final LatencyHistogram handed = new LatencyHistogram();
     private final LatencyHistogram delivered = new LatencyHistogram();
     private final LatencyHistogram alerted = new LatencyHistogram();
+    private final LongAdder observationsDelivered = new LongAdder();
     private volatile Instant since = Instant.now();
 
     public void handed(Long deviceEpochMillis) {
         record(handed, deviceEpochMillis);
     }
 
-    public void delivered(Long deviceEpochMillis) {
+    /** @param observations the observations of the delivered bundle's message (header VigilObservationCount) */
+    public void delivered(Long deviceEpochMillis, Object observations) {
         record(delivered, deviceEpochMillis);
+        if (observations instanceof Number n) {
+            observationsDelivered.add(n.longValue());
+        } else if (observations != null) {
+            observationsDelivered.add(Long.parseLong(observations.toString()));
+        }
     }
 
     public void alerted(Long deviceEpochMillis) {
@@ -50,6 +58,7 @@ public class Latencies {
         handed.reset();
         delivered.reset();
         alerted.reset();
+        observationsDelivered.reset();
         since = Instant.now();
     }
 
@@ -59,6 +68,7 @@ public class Latencies {
         m.put("deviceToBundleHanded", summary(handed));
         m.put("deviceToDelivered", summary(delivered));
         m.put("deviceToAlert", summary(alerted));
+        m.put("observationsDelivered", observationsDelivered.sum());
         return m;
     }
 

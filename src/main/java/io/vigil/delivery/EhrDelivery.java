@@ -97,7 +97,7 @@ public class EhrDelivery {
                     outbox.store((String) m.headers().get(IngestHeaders.CONTROL_ID), m.bundle());
                 }
                 delivered.incrementAndGet();
-                latencies.delivered(deviceTime(m));
+                latencies.delivered(deviceTime(m), m.headers().get(IngestHeaders.OBSERVATION_COUNT));
             }
             return;
         }
@@ -145,7 +145,7 @@ public class EhrDelivery {
 
     private void delivered(DeliveryBatch.Member m) {
         delivered.incrementAndGet();
-        latencies.delivered(deviceTime(m));
+        latencies.delivered(deviceTime(m), m.headers().get(IngestHeaders.OBSERVATION_COUNT));
         audit.disclosed(ehr.baseUrl(), ehr.purposeOfUse(), patientKeys(m.headers().get(FhirProcessing.PATIENT_KEYS)),
                 messageId(m.headers()));
     }

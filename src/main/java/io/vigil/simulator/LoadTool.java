@@ -42,6 +42,7 @@ public final class LoadTool {
     private final AtomicLong naks = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong observationsAcked = new AtomicLong();
     private final String run = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
     private volatile boolean stopping;
 
@@ -106,6 +107,7 @@ public final class LoadTool {
                 mqttLatency.reset();
                 acked.set(0);
                 published.set(0);
+                observationsAcked.set(0);
                 naks.set(0);
                 errors.set(0);
                 lastAcked = 0;
@@ -139,6 +141,8 @@ public final class LoadTool {
                 mllpLatency.percentileMillis(0.99), mllpLatency.percentileMillis(0.999));
         row("MQTT PUBACK (QoS 1)", mqttLatency.count(), seconds, mqttLatency.percentileMillis(0.50),
                 mqttLatency.percentileMillis(0.99), mqttLatency.percentileMillis(0.999));
+        System.out.printf("| observations in the ACKed messages (MLLP and MQTT) | %d | %.0f | | | |%n",
+                observationsAcked.get(), observationsAcked.get() / seconds);
         JsonNode latency = drained(gauge);
         if (latency == null) {
             System.out.println("| end to end | not read from /api/latency (--http-port, --login) | | | | |");
@@ -146,6 +150,9 @@ public final class LoadTool {
             e2e("device to FHIR bundle handed to the delivery client", latency, atEnd, "deviceToBundleHanded", seconds);
             e2e("device to EHR 2xx (or outbox / fast sink)", latency, atEnd, "deviceToDelivered", seconds);
             e2e("device to alert raised", latency, atEnd, "deviceToAlert", seconds);
+            long observations = (atEnd == null ? latency : atEnd).path("observationsDelivered").asLong();
+            System.out.printf("| observations in the delivered bundles | %d | %.0f | | | |%n", observations,
+                    observations / seconds);
             System.out.println("(end to end: per second = delivered within the measured period; percentiles include "
                     + "what was still waiting then, read once the appliance had drained or after 60 s)");
         }
@@ -225,8 +232,9 @@ public final class LoadTool {
         MllpClient connection = null;
         while (!stopping && System.nanoTime() < end) {
             for (SimulatedBed bed : beds) {
+                boolean periodic = sequence % 30 == 0;
                 String hl7 = SimulatedMessages.pcd01(bed, bed.model().at(Duration.ZERO), now(),
-                        "LOAD" + run + "-" + bed.number() + "-" + sequence, sequence % 30 == 0);
+                        "LOAD" + run + "-" + bed.number() + "-" + sequence, periodic);
                 try {
                     if (connection == null) {
                         connection = new MllpClient(settings.host(), settings.mllpPort());
@@ -236,6 +244,7 @@ public final class LoadTool {
                     mllpLatency.record(System.nanoTime() - t0);
                     if (ack.contains("MSA|AA|")) {
                         acked.incrementAndGet();
+                        observationsAcked.addAndGet(SimulatedMessages.pcd01Observations(periodic));
                     } else {
                         naks.incrementAndGet();
                     }
@@ -271,8 +280,9 @@ public final class LoadTool {
             client.connect(options);
             while (!stopping && System.nanoTime() < end) {
                 for (SimulatedBed bed : beds) {
+                    boolean periodic = sequence % 30 == 0;
                     String json = SimulatedMessages.deviceJson(bed, bed.model().at(Duration.ZERO), now(),
-                            "LOADQ" + run + "-" + bed.number() + "-" + sequence, sequence % 30 == 0);
+                            "LOADQ" + run + "-" + bed.number() + "-" + sequence, periodic);
                     MqttMessage message = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
                     message.setQos(1);
                     long t0 = System.nanoTime();
@@ -280,6 +290,7 @@ public final class LoadTool {
                         client.publish("vigil/devices/" + bed.eui64() + "/observations", message);
                         mqttLatency.record(System.nanoTime() - t0);
                         published.incrementAndGet();
+                        observationsAcked.addAndGet(SimulatedMessages.deviceJsonObservations(periodic));
                     } catch (Exception e) {
                         errors.incrementAndGet();
                     }

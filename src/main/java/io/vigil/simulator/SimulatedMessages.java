@@ -14,6 +14,16 @@ final class SimulatedMessages {
     private SimulatedMessages() {
     }
 
+    /** The observations {@link #pcd01} writes: heart rate, SpO2, respiration; NIBP (3) and temperature when periodic. */
+    static int pcd01Observations(boolean withPeriodic) {
+        return withPeriodic ? 7 : 3;
+    }
+
+    /** The values {@link #deviceJson} writes: SpO2, pulse, respiration; NIBP (2) and temperature when periodic. */
+    static int deviceJsonObservations(boolean withPeriodic) {
+        return withPeriodic ? 6 : 3;
+    }
+
     /** Blood pressure and temperature are periodic measurements: included when {@code withPeriodic}. */
     static String pcd01(SimulatedBed bed, Vitals v, OffsetDateTime time, String controlId, boolean withPeriodic) {
         String ts = HL7.format(time);

@@ -11,6 +11,7 @@ import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.FaultyLink;
 import io.vigil.support.FhirTestServer;
 import io.vigil.support.Samples;
+import io.vigil.support.TestPipeline;
 import java.net.URI;
 import java.time.Duration;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -86,6 +87,9 @@ class BatchDeliveryIT {
         }
         assertThat(depth("vigil.delivery.ehr") + depth("vigil.delivery.ehr.DLQ")).isZero();
         assertThat(latencies.getDelivered()).isEqualTo(PATIENTS * MESSAGES_EACH);
+        int perMessage = TestPipeline.extract(sample).observations().size();
+        assertThat(latencies.snapshot().get("observationsDelivered")).as("observations in the delivered bundles")
+                .isEqualTo((long) PATIENTS * MESSAGES_EACH * perMessage);
         System.out.printf("batch delivery: %d bundles delivered, %d merged transactions, %d failed attempts while the EHR hung%n",
                 delivery.getDelivered(), delivery.getBatches(), attemptsBefore);
     }
