@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.vigil.broker.FlowControlLog;
 import io.vigil.broker.QueueDepths;
 import io.vigil.config.VigilProperties;
 import io.vigil.delivery.Destinations;
@@ -34,11 +35,13 @@ class VigilMetrics implements MeterBinder {
     private final VendorIngest vendors;
     private final Destinations destinations;
     private final MllpConnections mllpConnections;
+    private final FlowControlLog flowControl;
 
     VigilMetrics(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt, EhrDelivery ehr,
                  ResearchDelivery research, RulesConsole rules, VendorIngest vendors, Destinations destinations,
-                 MllpConnections mllpConnections) {
+                 MllpConnections mllpConnections, FlowControlLog flowControl) {
         this.mllpConnections = mllpConnections;
+        this.flowControl = flowControl;
         this.vendors = vendors;
         this.destinations = destinations;
         this.properties = properties;
@@ -65,6 +68,7 @@ class VigilMetrics implements MeterBinder {
         counter(registry, "vigil.mllp.connections.refused", mllpConnections, MllpConnections::getRefused);
         Gauge.builder("vigil.mllp.connections.open", mllpConnections, MllpConnections::getOpen)
                 .description("MLLP connections open now").register(registry);
+        counter(registry, "vigil.flow.control.waits", flowControl, FlowControlLog::getWaits);
         counter(registry, "vigil.vendor.values.ignored", vendors, VendorIngest::getIgnoredValues);
         counter(registry, "vigil.deliveries", ehr, EhrDelivery::getDelivered, "destination", "ehr", "outcome", "delivered");
         counter(registry, "vigil.deliveries", ehr, EhrDelivery::getFailedAttempts, "destination", "ehr", "outcome", "failed-attempt");
