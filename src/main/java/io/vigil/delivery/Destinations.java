@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,12 +75,10 @@ public class Destinations {
     }
 
     private final Map<String, Destination> byName = new LinkedHashMap<>();
-    private final String ehrQueue;
     private final AuditTrail audit;
 
     public Destinations(VigilProperties properties, AuditTrail audit, MeterRegistry registry) {
         this.audit = audit;
-        this.ehrQueue = properties.queue().get("delivery");
         Map<String, VigilProperties.Destination> configured = properties.destinations() == null ? Map.of() : properties.destinations();
         configured.forEach((name, settings) -> {
             if (!name.matches("[a-z0-9][a-z0-9-]*") || "ehr".equals(name) || "research".equals(name)) {
@@ -98,11 +97,12 @@ public class Destinations {
         return new ArrayList<>(byName.values());
     }
 
-    /** For route build-fhir's recipient list: the EHR's queue and every further destination's queue. */
-    public String deliveryUris() {
-        StringBuilder uris = new StringBuilder("jms:queue:" + ehrQueue);
-        byName.values().forEach(d -> uris.append(",jms:queue:").append(d.queue()));
-        return uris.toString();
+    /**
+     * For route build-fhir's recipient list: the queue of every further destination, comma-separated; empty when
+     * there is none (the route sends to the EHR's queue itself, without the copy of the exchange a recipient costs).
+     */
+    public String furtherUris() {
+        return byName.values().stream().map(d -> "jms:queue:" + d.queue()).collect(Collectors.joining(","));
     }
 
     /** The step of a deliver-destination route: POST the bundle to the destination its route serves. */

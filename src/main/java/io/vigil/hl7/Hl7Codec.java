@@ -7,6 +7,7 @@ import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.v26.message.ACK;
+import ca.uhn.hl7v2.model.v26.segment.MSH;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.util.idgenerator.UUIDGenerator;
@@ -17,8 +18,11 @@ import ca.uhn.hl7v2.validation.PrimitiveTypeRule;
 import ca.uhn.hl7v2.validation.ValidationContext;
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The one HAPI context of the appliance: parses every HL7 v2 version into the v2.6 structures (PCD-01 is v2.6;
@@ -47,6 +51,9 @@ public final class Hl7Codec {
             return List.of();
         }
     };
+
+    /** MSH-7 of an acknowledgement as HAPI writes it: milliseconds and the offset of the appliance's zone. */
+    private static final DateTimeFormatter ACK_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSZ");
 
     private final HapiContext context;
     private final PipeParser parser;
@@ -85,14 +92,71 @@ public final class Hl7Codec {
         }
     }
 
-    /** MSA|AA, MSH-9 ACK^&lt;trigger&gt;^ACK, built by HAPI from the inbound header. */
+    /**
+     * MSA|AA, MSH-9 ACK^&lt;trigger&gt;^ACK: the header HAPI's generateACK writes (sender and receiver swapped, their
+     * first components), written directly from the inbound MSH on the hot path; HAPI builds it when a copied value
+     * would need escaping or the message uses other encoding characters.
+     */
     public String accept(Message inbound) {
+        String direct = acceptDirectly(inbound);
+        if (direct != null) {
+            return direct;
+        }
         try {
             return parser.encode(inbound.generateACK());
         } catch (HL7Exception | IOException | RuntimeException e) {
             // a header that parsed but cannot be echoed (e.g. bad encoding characters): answer without echoing it
             return fresh(AcknowledgmentCode.AA, controlId(inbound), null);
         }
+    }
+
+    /** The ACK as HAPI writes it, or null when a value would need escaping (HAPI then builds it). */
+    static String acceptDirectly(Message inbound) {
+        try {
+            if (!(inbound.get("MSH") instanceof MSH msh) || !"|".equals(msh.getFieldSeparator().getValue())
+                    || !"^~\\&".equals(msh.getEncodingCharacters().getValue())) {
+                return null;
+            }
+            String[] copied = {
+                msh.getReceivingApplication().getNamespaceID().getValue(),
+                msh.getReceivingFacility().getNamespaceID().getValue(),
+                msh.getSendingApplication().getNamespaceID().getValue(),
+                msh.getSendingFacility().getNamespaceID().getValue(),
+                msh.getMessageType().getTriggerEvent().getValue(),
+                msh.getProcessingID().getProcessingID().getValue(),
+                msh.getVersionID().getVersionID().getValue(),
+                msh.getMessageControlID().getValue()
+            };
+            StringBuilder ack = new StringBuilder(160).append("MSH|^~\\&|");
+            for (int i = 0; i < copied.length; i++) {
+                if (copied[i] == null) {
+                    copied[i] = "";
+                } else if (!plain(copied[i])) {
+                    return null;
+                }
+            }
+            ack.append(copied[0]).append('|').append(copied[1]).append('|').append(copied[2]).append('|').append(copied[3])
+                    .append('|').append(ACK_TIME.format(OffsetDateTime.now())).append("||ACK");
+            if (!copied[4].isEmpty()) {
+                ack.append('^').append(copied[4]).append("^ACK");
+            }
+            ack.append('|').append(UUID.randomUUID()).append('|').append(copied[5]).append('|').append(copied[6])
+                    .append("\rMSA|AA|").append(copied[7]).append('\r');
+            return ack.toString();
+        } catch (HL7Exception | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** No delimiter, escape or control character: written as it is. */
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '|' || c == '^' || c == '~' || c == '\\' || c == '&') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.hl7v2.AcknowledgmentCode;
 import ca.uhn.hl7v2.ErrorCode;
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.parser.PipeParser;
 import io.vigil.support.Samples;
 import io.vigil.support.TestPipeline;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class Hl7CodecTest {
@@ -20,6 +25,53 @@ class Hl7CodecTest {
 
         assertThat(ack).contains("|ACK^R01^ACK|");
         assertThat(ack).contains("MSA|AA|0104ef190d604db188c3");
+    }
+
+    @Test
+    void ackWrittenDirectlyShouldBeWhatHapiWritesButForTimeAndControlId() throws Exception {
+        List<String> messages = new ArrayList<>();
+        for (String sample : List.of("01", "02", "03", "04", "05", "06", "09", "10", "11", "12")) {
+            messages.add(Samples.hl7(sample));
+        }
+        for (String version : List.of("2.3", "2.4", "2.5", "2.5.1", "2.6", "2.7")) {
+            messages.add(Samples.hl7("04").replace("|P|2.6|", "|P|" + version + "|"));
+        }
+        messages.add(Samples.hl7("04").replace("ORU^R01^ORU_R01", "ORU^R01"));
+        messages.add(Samples.hl7("04").replace("|ACME Healthcare|", "||"));
+        int direct = 0;
+        for (String text : messages) {
+            Message inbound = codec.parse(text);
+            String ours = Hl7Codec.acceptDirectly(inbound);
+            String hapi;
+            try {
+                hapi = new PipeParser().encode(inbound.generateACK());
+            } catch (HL7Exception e) {
+                // e.g. sample 09's MSH-2 of five characters: HAPI cannot echo it, and neither do we
+                assertThat(ours).as(text.substring(0, 80)).isNull();
+                continue;
+            }
+            if (ours != null) {
+                direct++;
+                assertThat(withoutTimeAndId(ours)).as(text.substring(0, 80)).isEqualTo(withoutTimeAndId(hapi));
+                assertThat(ours.split("\\|")[6]).matches("\\d{14}\\.\\d{3}[+-]\\d{4}");
+            }
+        }
+        assertThat(direct).as("acknowledgements written directly").isGreaterThanOrEqualTo(messages.size() - 2);
+    }
+
+    @Test
+    void valuesThatWouldNeedEscapingShouldBeLeftToHapi() throws Exception {
+        Message inbound = codec.parse(Samples.hl7("04").replace("|ACME Healthcare|", "|ACME \\T\\ Sons|"));
+
+        assertThat(Hl7Codec.acceptDirectly(inbound)).isNull();
+        assertThat(codec.accept(inbound)).contains("|ACME \\T\\ Sons|").contains("MSA|AA|0104ef190d604db188c3");
+    }
+
+    private static String withoutTimeAndId(String ack) {
+        String[] msh = ack.split("\r")[0].split("\\|", -1);
+        msh[6] = "TIME";
+        msh[9] = "ID";
+        return String.join("|", msh) + ack.substring(ack.indexOf('\r'));
     }
 
     @Test
