@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.api.SummaryEnum;
+import io.vigil.broker.QueueDepths;
 import io.vigil.console.Latencies;
 import io.vigil.delivery.EhrDelivery;
 import io.vigil.support.ApplianceTestSupport;
@@ -12,10 +13,7 @@ import io.vigil.support.FaultyLink;
 import io.vigil.support.FhirTestServer;
 import io.vigil.support.Samples;
 import io.vigil.support.TestPipeline;
-import java.net.URI;
 import java.time.Duration;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -43,9 +41,8 @@ class BatchDeliveryIT {
 
     @DynamicPropertySource
     static void setup(DynamicPropertyRegistry registry) throws Exception {
-        URI ehr = URI.create(FhirTestServer.baseUrl());
-        link = new FaultyLink(ehr.getHost(), ehr.getPort());
-        ports = ApplianceTestSupport.register(registry, "http://127.0.0.1:" + link.port() + ehr.getPath());
+        link = FaultyLink.toFhirTestServer();
+        ports = ApplianceTestSupport.register(registry, link.fhirBaseUrl());
     }
 
     @AfterAll
@@ -54,7 +51,7 @@ class BatchDeliveryIT {
     }
 
     @Autowired
-    EmbeddedActiveMQ broker;
+    QueueDepths depths;
 
     @Autowired
     EhrDelivery delivery;
@@ -73,7 +70,7 @@ class BatchDeliveryIT {
                 assertThat(ApplianceTestSupport.sendHl7(ports.mllp(), hl7)).contains("MSA|AA");
             }
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> depth("vigil.delivery.ehr") >= PATIENTS * MESSAGES_EACH - 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> depths.of("vigil.delivery.ehr") >= PATIENTS * MESSAGES_EACH - 1);
         long attemptsBefore = delivery.getFailedAttempts();
 
         link.mode(FaultyLink.Mode.UP);
@@ -85,7 +82,7 @@ class BatchDeliveryIT {
             assertThat(observationsOf("BATCH-" + p)).as("Observations of patient BATCH-" + p).isEqualTo(2 * MESSAGES_EACH);
             assertThat(patients("BATCH-" + p)).isEqualTo(1);
         }
-        assertThat(depth("vigil.delivery.ehr") + depth("vigil.delivery.ehr.DLQ")).isZero();
+        assertThat(depths.of("vigil.delivery.ehr") + depths.of("vigil.delivery.ehr.DLQ")).isZero();
         assertThat(latencies.getDelivered()).isEqualTo(PATIENTS * MESSAGES_EACH);
         int perMessage = TestPipeline.extract(sample).observations().size();
         assertThat(latencies.snapshot().get("observationsDelivered")).as("observations in the delivered bundles")
@@ -109,10 +106,5 @@ class BatchDeliveryIT {
                 .summaryMode(SummaryEnum.COUNT).cacheControl(new CacheControlDirective().setNoCache(true))
                 .returnBundle(Bundle.class).execute();
         return count.getTotal();
-    }
-
-    private long depth(String queue) {
-        var q = broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
-        return q == null ? 0 : q.getMessageCount();
     }
 }

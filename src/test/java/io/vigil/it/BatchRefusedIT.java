@@ -3,13 +3,12 @@ package io.vigil.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vigil.broker.QueueDepths;
 import io.vigil.delivery.EhrDelivery;
 import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.Samples;
 import io.vigil.support.ScriptedEhr;
 import java.time.Duration;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,7 +42,7 @@ class BatchRefusedIT {
     }
 
     @Autowired
-    EmbeddedActiveMQ broker;
+    QueueDepths depths;
 
     @Autowired
     EhrDelivery delivery;
@@ -58,17 +57,12 @@ class BatchRefusedIT {
                     .contains("MSA|AA");
         }
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> ehr.requests() >= 4 && depth("vigil.delivery.ehr") == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ehr.requests() >= 4 && depths.of("vigil.delivery.ehr") == 0);
 
         assertThat(ehr.bodies().get(0)).as("first request: the merged transaction")
                 .contains("merge-0").contains("merge-1").contains("merge-2");
         assertThat(ehr.requests()).isEqualTo(4);
         assertThat(delivery.getDelivered()).isEqualTo(2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> depth("vigil.delivery.ehr.DLQ") == 1);
-    }
-
-    private long depth(String queue) {
-        var q = broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
-        return q == null ? 0 : q.getMessageCount();
+        await().atMost(Duration.ofSeconds(10)).until(() -> depths.of("vigil.delivery.ehr.DLQ") == 1);
     }
 }

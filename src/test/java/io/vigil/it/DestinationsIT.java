@@ -5,16 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.api.SummaryEnum;
+import io.vigil.broker.QueueDepths;
 import io.vigil.delivery.Destinations;
 import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.FaultyLink;
 import io.vigil.support.FhirTestServer;
 import io.vigil.support.Samples;
 import io.vigil.support.ScriptedEhr;
-import java.net.URI;
 import java.time.Duration;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -43,10 +41,9 @@ class DestinationsIT {
 
     @DynamicPropertySource
     static void setup(DynamicPropertyRegistry registry) throws Exception {
-        URI ehr = URI.create(FhirTestServer.baseUrl());
-        link = new FaultyLink(ehr.getHost(), ehr.getPort());
+        link = FaultyLink.toFhirTestServer();
         icu = new ScriptedEhr();
-        ports = ApplianceTestSupport.register(registry, "http://127.0.0.1:" + link.port() + ehr.getPath());
+        ports = ApplianceTestSupport.register(registry, link.fhirBaseUrl());
         registry.add("vigil.destinations.icu-system.base-url", icu::baseUrl);
         registry.add("vigil.destinations.icu-system.timeout", () -> "5s");
     }
@@ -58,7 +55,7 @@ class DestinationsIT {
     }
 
     @Autowired
-    EmbeddedActiveMQ broker;
+    QueueDepths depths;
 
     @Autowired
     Destinations destinations;
@@ -74,12 +71,12 @@ class DestinationsIT {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> destinations.all().get(0).delivered() == MESSAGES);
         assertThat(icu.requests()).isEqualTo(MESSAGES);
-        assertThat(depth("vigil.delivery.ehr")).as("bundles waiting for the hanging EHR").isGreaterThan(0);
+        assertThat(depths.of("vigil.delivery.ehr")).as("bundles waiting for the hanging EHR").isGreaterThan(0);
         assertThat(icu.bodies()).allSatisfy(b -> assertThat(b).contains("\"resourceType\":\"Bundle\"").contains("TWO-DESTINATIONS"));
 
         link.mode(FaultyLink.Mode.UP);
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> depth("vigil.delivery.ehr") + depth("vigil.observations") == 0);
+                .until(() -> depths.of("vigil.delivery.ehr") + depths.of("vigil.observations") == 0);
         Bundle count = ApplianceTestSupport.fhirClient(FhirTestServer.baseUrl()).search().forResource(Observation.class)
                 .where(Observation.SUBJECT.hasChainedProperty(Patient.IDENTIFIER.exactly()
                         .systemAndIdentifier("urn:vigil:id:NIST", "TWO-DESTINATIONS")))
@@ -87,11 +84,6 @@ class DestinationsIT {
                 .returnBundle(Bundle.class).execute();
         assertThat(count.getTotal()).isEqualTo(2 * MESSAGES);
         assertThat(icu.requests()).isEqualTo(MESSAGES);
-        assertThat(depth("vigil.delivery.icu-system.DLQ") + depth("vigil.delivery.ehr.DLQ")).isZero();
-    }
-
-    private long depth(String queue) {
-        var q = broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
-        return q == null ? 0 : q.getMessageCount();
+        assertThat(depths.of("vigil.delivery.icu-system.DLQ") + depths.of("vigil.delivery.ehr.DLQ")).isZero();
     }
 }

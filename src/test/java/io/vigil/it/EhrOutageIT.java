@@ -5,15 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.vigil.broker.QueueDepths;
 import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.FaultyLink;
 import io.vigil.support.FhirTestServer;
 import io.vigil.support.Samples;
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -44,9 +42,8 @@ class EhrOutageIT {
 
     @DynamicPropertySource
     static void setup(DynamicPropertyRegistry registry) throws Exception {
-        URI ehr = URI.create(FhirTestServer.baseUrl());
-        link = new FaultyLink(ehr.getHost(), ehr.getPort());
-        ports = ApplianceTestSupport.register(registry, "http://127.0.0.1:" + link.port() + ehr.getPath());
+        link = FaultyLink.toFhirTestServer();
+        ports = ApplianceTestSupport.register(registry, link.fhirBaseUrl());
     }
 
     @AfterAll
@@ -55,7 +52,7 @@ class EhrOutageIT {
     }
 
     @Autowired
-    EmbeddedActiveMQ broker;
+    QueueDepths depths;
 
     @Autowired
     io.vigil.delivery.EhrDelivery delivery;
@@ -89,8 +86,8 @@ class EhrOutageIT {
 
         assertThat(acked.get()).isEqualTo(MESSAGES);
         await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> depth("vigil.observations") + depth("vigil.delivery.ehr") == 0);
-        assertThat(depth("vigil.delivery.ehr.DLQ")).isZero();
+                .until(() -> depths.of("vigil.observations") + depths.of("vigil.delivery.ehr") == 0);
+        assertThat(depths.of("vigil.delivery.ehr.DLQ")).isZero();
         System.out.printf("EHR outage test: %d sent, %d ACKed, %d delivered, %d failed delivery attempts%n",
                 MESSAGES, acked.get(), delivery.getDelivered(), delivery.getFailedAttempts());
 
@@ -104,10 +101,5 @@ class EhrOutageIT {
         Bundle patients = fhir.search().forResource(Patient.class).where(Patient.IDENTIFIER.exactly().systemAndIdentifier("urn:vigil:id:NIST", "OUTAGE-1"))
                 .cacheControl(new CacheControlDirective().setNoCache(true)).returnBundle(Bundle.class).execute();
         assertThat(patients.getEntry()).hasSize(1);
-    }
-
-    private long depth(String queue) {
-        var q = broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
-        return q == null ? 0 : q.getMessageCount();
     }
 }

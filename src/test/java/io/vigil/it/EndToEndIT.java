@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.vigil.broker.QueueDepths;
 import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.FhirTestServer;
 import io.vigil.support.Samples;
@@ -14,8 +15,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -54,7 +53,7 @@ class EndToEndIT {
     TestRestTemplate http;
 
     @Autowired
-    EmbeddedActiveMQ broker;
+    QueueDepths depths;
 
     @Autowired
     io.vigil.rules.RuleEngine engine;
@@ -108,7 +107,7 @@ class EndToEndIT {
         await().atMost(DELIVERY).until(() -> observationsOf("urn:vigil:id:Imaginary-Hospital", "1").size() == 1);
 
         assertThat(ApplianceTestSupport.sendHl7(ports.mllp(), hl7)).contains("MSA|AA|MSGID1234");
-        await().atMost(DELIVERY).until(() -> depth("vigil.delivery.ehr") == 0 && depth("vigil.observations") == 0);
+        await().atMost(DELIVERY).until(() -> depths.of("vigil.delivery.ehr") == 0 && depths.of("vigil.observations") == 0);
         Thread.sleep(1000); // let the second transaction finish on the server side
 
         assertThat(observationsOf("urn:vigil:id:Imaginary-Hospital", "1")).hasSize(1);
@@ -117,7 +116,7 @@ class EndToEndIT {
 
     @Test
     void shouldAckEveryPcd01SampleAndKeepTestDataFromTheProductionEhr() throws Exception {
-        long quarantined = depth("vigil.quarantine");
+        long quarantined = depths.of("vigil.quarantine");
         for (String sample : List.of("01", "03", "05")) {
             assertThat(ApplianceTestSupport.sendHl7(ports.mllp(), Samples.hl7(sample))).as(sample).contains("MSA|AA");
         }
@@ -125,7 +124,7 @@ class EndToEndIT {
         await().atMost(DELIVERY).untilAsserted(() -> {
             assertThat(observationsOf("urn:vigil:id:NIST", "HO2009001")).extracting(o -> o.getIdentifierFirstRep().getValue())
                     .isNotEmpty();
-            assertThat(depth("vigil.quarantine")).isEqualTo(quarantined + 2);
+            assertThat(depths.of("vigil.quarantine")).isEqualTo(quarantined + 2);
         });
         assertThat(observationsOf("urn:vigil:id:Philips", "12345")).isEmpty();
         assertThat(observationsOf("urn:vigil:id:Hospital", "2eefgghy")).isEmpty();
@@ -197,7 +196,7 @@ class EndToEndIT {
         }
 
         await().atMost(DELIVERY).until(() -> observationsOf("urn:vigil:id:ward7", "MQTT-REDELIVERY").size() == 2);
-        await().atMost(DELIVERY).until(() -> depth("vigil.mqtt.inbox") + depth("vigil.observations") + depth("vigil.delivery.ehr") == 0);
+        await().atMost(DELIVERY).until(() -> depths.of("vigil.mqtt.inbox") + depths.of("vigil.observations") + depths.of("vigil.delivery.ehr") == 0);
         assertThat(mqttIngest.getAccepted() - readBefore).as("both deliveries of the message reached Vigil").isEqualTo(2);
         Thread.sleep(1000); // let the second transaction finish on the server side
         assertThat(observationsOf("urn:vigil:id:ward7", "MQTT-REDELIVERY")).hasSize(2);
@@ -280,10 +279,10 @@ class EndToEndIT {
 
     @Test
     void shouldQuarantineDeviceJsonItCannotRead() throws Exception {
-        long before = depth("vigil.quarantine");
+        long before = depths.of("vigil.quarantine");
         ApplianceTestSupport.publishMqtt(ports.mqtt(), "vigil/devices/BROKEN1/observations", "{\"observations\": [{\"value\": 1}]}");
 
-        await().atMost(DELIVERY).until(() -> depth("vigil.quarantine") == before + 1);
+        await().atMost(DELIVERY).until(() -> depths.of("vigil.quarantine") == before + 1);
     }
 
     @Test
@@ -328,17 +327,13 @@ class EndToEndIT {
         }
         ApplianceTestSupport.publishMqtt(ports.mqtt(), "vigil/devices/PHI1/observations",
                 "{\"patient\": {\"value\": \"HO2009001\"}, \"observations\": []}");
-        await().atMost(DELIVERY).until(() -> output.getAll().contains("phi-1") || depth("vigil.observations") == 0);
+        await().atMost(DELIVERY).until(() -> output.getAll().contains("phi-1") || depths.of("vigil.observations") == 0);
         Thread.sleep(2000);
 
         assertThat(output.getAll()).contains("VIGIL-HL7-007").contains("VIGIL-JSON-001")
                 .doesNotContain("Albert").doesNotContain("19610101").doesNotContain("HO2009001").doesNotContain("Saguaro");
     }
 
-    private long depth(String queue) {
-        var q = broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
-        return q == null ? 0 : q.getMessageCount();
-    }
 
     private static byte[] mllp(String text) {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);

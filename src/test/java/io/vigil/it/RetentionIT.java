@@ -3,13 +3,12 @@ package io.vigil.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vigil.broker.QueueDepths;
 import io.vigil.delivery.Retention;
 import io.vigil.governance.AuditTrail;
 import io.vigil.support.ApplianceTestSupport;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -36,29 +35,24 @@ class RetentionIT {
     AuditTrail audit;
 
     @Autowired
-    EmbeddedActiveMQ broker;
+    QueueDepths depths;
 
     @Test
     void messagesOlderThanTheRetentionShouldBePurgedAndThePurgeAudited() throws Exception {
         ApplianceTestSupport.publishMqtt(ports.mqtt(), "vigil/devices/OLD1/observations", "{\"observations\": 1}");
         ApplianceTestSupport.publishMqtt(ports.mqtt(), "vigil/vendors/nobody/dev-1", "{\"unknown\": \"shape\"}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> depth("vigil.quarantine") == 1 && depth("vigil.quarantine.mapping") == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> depths.of("vigil.quarantine") == 1 && depths.of("vigil.quarantine.mapping") == 1);
         Thread.sleep(3500);
         ApplianceTestSupport.publishMqtt(ports.mqtt(), "vigil/devices/NEW1/observations", "{\"observations\": 2}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> depth("vigil.quarantine") == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> depths.of("vigil.quarantine") == 2);
 
         Map<String, Long> purged = retention.purge();
 
         assertThat(purged).containsEntry("vigil.quarantine", 1L).containsEntry("vigil.quarantine.mapping", 1L).hasSize(2);
-        assertThat(depth("vigil.quarantine")).isEqualTo(1);
-        assertThat(depth("vigil.quarantine.mapping")).isZero();
+        assertThat(depths.of("vigil.quarantine")).isEqualTo(1);
+        assertThat(depths.of("vigil.quarantine.mapping")).isZero();
         assertThat(audit.latest(10)).filteredOn(line -> line.contains("\"destroy\"")).hasSize(2)
                 .anySatisfy(line -> assertThat(line).contains("1 message(s) stored before").contains("vigil.quarantine.mapping"));
         assertThat(retention.purge()).isEmpty();
-    }
-
-    private long depth(String queue) {
-        var q = broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
-        return q == null ? 0 : q.getMessageCount();
     }
 }

@@ -25,6 +25,17 @@ public final class FaultyLink implements AutoCloseable {
     private volatile ServerSocket server;
     private volatile Mode mode = Mode.UP;
 
+    /** A link in front of the HAPI FHIR test server (FhirTestServer). */
+    public static FaultyLink toFhirTestServer() throws IOException {
+        java.net.URI ehr = java.net.URI.create(FhirTestServer.baseUrl());
+        return new FaultyLink(ehr.getHost(), ehr.getPort());
+    }
+
+    /** The test server's FHIR base URL through this link (after {@link #toFhirTestServer()}). */
+    public String fhirBaseUrl() {
+        return "http://127.0.0.1:" + port() + java.net.URI.create(FhirTestServer.baseUrl()).getPath();
+    }
+
     public FaultyLink(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
