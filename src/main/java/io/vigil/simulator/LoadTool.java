@@ -213,7 +213,7 @@ public final class LoadTool {
                 for (long sequence = 0; sequence < rounds; sequence++) {
                     for (SimulatedBed b : beds) {
                         String hl7 = SimulatedMessages.pcd01(b, b.model().at(Duration.ZERO), now(),
-                                "EXT" + run + "-" + b.number() + "-" + sequence, sequence % 30 == 0);
+                                "EXT" + run + "-" + b.number() + "-" + sequence, periodic(sequence));
                         out.write(MllpClient.frame(hl7.getBytes(StandardCharsets.UTF_8)));
                         frames++;
                     }
@@ -232,7 +232,7 @@ public final class LoadTool {
         MllpClient connection = null;
         while (!stopping && System.nanoTime() < end) {
             for (SimulatedBed bed : beds) {
-                boolean periodic = sequence % 30 == 0;
+                boolean periodic = periodic(sequence);
                 String hl7 = SimulatedMessages.pcd01(bed, bed.model().at(Duration.ZERO), now(),
                         "LOAD" + run + "-" + bed.number() + "-" + sequence, periodic);
                 try {
@@ -280,7 +280,7 @@ public final class LoadTool {
             client.connect(options);
             while (!stopping && System.nanoTime() < end) {
                 for (SimulatedBed bed : beds) {
-                    boolean periodic = sequence % 30 == 0;
+                    boolean periodic = periodic(sequence);
                     String json = SimulatedMessages.deviceJson(bed, bed.model().at(Duration.ZERO), now(),
                             "LOADQ" + run + "-" + bed.number() + "-" + sequence, periodic);
                     MqttMessage message = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
@@ -305,6 +305,11 @@ public final class LoadTool {
             errors.incrementAndGet();
             System.out.println("MQTT client failed: " + e);
         }
+    }
+
+    /** Blood pressure and temperature in every 30th message of a bed. */
+    private static boolean periodic(long sequence) {
+        return sequence % 30 == 0;
     }
 
     private static OffsetDateTime now() {
