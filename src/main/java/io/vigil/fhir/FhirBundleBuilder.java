@@ -53,7 +53,14 @@ public final class FhirBundleBuilder {
         this.terminology = terminology;
     }
 
+    /** The bundle's JSON: Vigil's own writer (FhirJson), HAPI's parser for what that leaves to it. */
     public String toJson(Bundle bundle) {
+        String json = FhirJson.write(bundle);
+        return json != null ? json : hapiJson(bundle);
+    }
+
+    /** The bundle as HAPI's JSON parser writes it: the reference for {@link #toJson}. */
+    public String hapiJson(Bundle bundle) {
         return fhir.newJsonParser().encodeResourceToString(bundle);
     }
 

@@ -37,9 +37,10 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The per-message stages of the PCD-01 path on one thread, on the real code: {@code parseAndExtract} is what
  * Hl7Ingest.read does with a frame (hash, decode, HAPI parse into v2.6, Pcd01Extractor, canonical JSON);
- * {@code fhirBundle} is what follows the rules (canonical JSON read, FhirBundleBuilder, HAPI JSON serialisation
- * of the transaction Bundle); {@code durableEnqueue} is one persistent JMS send to a durable queue of an embedded
- * Artemis with its journal on this machine's disk, as ingest does before it ACKs. Sample 04 (NIBP panel and
+ * {@code fhirBundle} is what follows the rules (canonical JSON read, FhirBundleBuilder, JSON of the transaction
+ * Bundle by Vigil's writer; {@code fhirBundleHapiJson} the same with HAPI's); {@code durableEnqueue} is one
+ * persistent JMS send to a durable queue of an embedded Artemis with its journal on this machine's disk, as
+ * ingest does before it ACKs. Sample 04 (NIBP panel and
  * pulse: a 2-observation message); each call's control id differs.
  */
 @State(Scope.Thread)
@@ -118,6 +119,13 @@ public class StagesBenchmark {
     public String fhirBundle() throws Exception {
         ObservationBatch batch = CanonicalJson.MAPPER.readValue(batchJson, ObservationBatch.class);
         return bundles.toJson(bundles.build(batch, "bench"));
+    }
+
+    /** The same bundle written by HAPI's JSON parser (what {@code fhirBundle} did before Vigil's own writer). */
+    @Benchmark
+    public String fhirBundleHapiJson() throws Exception {
+        ObservationBatch batch = CanonicalJson.MAPPER.readValue(batchJson, ObservationBatch.class);
+        return bundles.hapiJson(bundles.build(batch, "bench"));
     }
 
     @Benchmark

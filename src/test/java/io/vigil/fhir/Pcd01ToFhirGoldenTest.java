@@ -38,6 +38,7 @@ class Pcd01ToFhirGoldenTest {
 
         assertThat(FhirValidation.errors(bundle)).as("FHIR R4 / vital-signs validation errors").isEmpty();
 
+        FhirJsonTest.assertSameAsHapi(bundle);
         String actual = TestPipeline.BUNDLES.toJson(bundle);
         Path expected = dir.resolve("expected.json");
         if (!Files.exists(expected)) {

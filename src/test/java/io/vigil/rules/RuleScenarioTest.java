@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.fhir.FhirJsonTest;
 import io.vigil.fhir.FhirProcessing;
 import io.vigil.fhir.MessageDecision;
 import io.vigil.governance.AuditTrail;
@@ -73,6 +74,7 @@ class RuleScenarioTest {
             MessageDecision decision = processing.decide(batch);
             if (decision.bundle() != null) {
                 assertThat(FhirValidation.errors(decision.bundle())).as("FHIR validation of " + message.path("messageId")).isEmpty();
+                FhirJsonTest.assertSameAsHapi(decision.bundle());
             }
             actual.add(summary(decision));
         }
