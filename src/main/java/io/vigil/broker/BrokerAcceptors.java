@@ -1,6 +1,7 @@
 package io.vigil.broker;
 
 import io.vigil.config.VigilProperties;
+import java.util.Objects;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -12,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Opens the embedded Artemis to devices: MQTT on vigil.mqtt.port and CORE/AMQP on vigil.artemis.port (Spring
  * Boot's embedded broker listens in-VM only), and binds the durable queue that collects every device's
- * observation topic and every vendor topic.
+ * observation topic and every vendor topic; sets which queue's consumers hold messages ahead and where
+ * senders into the processing queue wait.
  */
 @Component
 class BrokerAcceptors implements ArtemisConfigurationCustomizer {
@@ -25,6 +27,8 @@ class BrokerAcceptors implements ArtemisConfigurationCustomizer {
     /** MQTT topics vigil/vendors/{source}[/{deviceId}] (vendor payloads read by mappings/vendors) arrive here. */
     public static final String VENDOR_ADDRESS = "vigil.vendors.#";
     public static final String VENDOR_INBOX = "vigil.vendor.inbox";
+
+    static final int DEFAULT_PROCESSING_PREFETCH = 65536;
 
     private final VigilProperties properties;
 
@@ -56,13 +60,22 @@ class BrokerAcceptors implements ArtemisConfigurationCustomizer {
                 .setAddress(VENDOR_ADDRESS)
                 .setRoutingType(RoutingType.MULTICAST)
                 .setDurable(true));
+        // The appliance's consumers take a message when they are ready for it (consumer window 0): a waiting message
+        // stays on its queue, where a delivery batch (vigil.ehr.batch, taken by a second consumer) sees it and an
+        // operator's console can take it. The processing consumers are the exception: each holds the next few
+        // messages, so it does not wait for a round trip to the broker between two messages. Held messages stay on
+        // the queue until processed in a committed transaction. The appliance's JMS client keeps Artemis's default
+        // window, which tells the broker to use these per-address settings.
+        configuration.getAddressSettings().computeIfAbsent("#", match -> new AddressSettings()).setDefaultConsumerWindowSize(0);
+        AddressSettings observations = new AddressSettings().setDefaultConsumerWindowSize(
+                Objects.requireNonNullElse(properties.artemis().processingPrefetchBytes(), DEFAULT_PROCESSING_PREFETCH));
         Long backlog = properties.artemis().processingBacklogBytes();
         if (backlog != null && backlog > 0) {
             // flow control: past this many bytes waiting for processing, senders into the queue wait (MLLP ACKs and
             // MQTT forwarding slow down) instead of ingest taking the CPU that processing needs to catch up
-            configuration.addAddressSetting(properties.queue().get("observations"), new AddressSettings()
-                    .setMaxSizeBytes(backlog).setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK));
+            observations.setMaxSizeBytes(backlog).setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK);
         }
+        configuration.addAddressSetting(properties.queue().get("observations"), observations);
         if (properties.kafka().enabled()) {
             // a durable subscription of the alert topic that the Kafka route drains, so no alert is lost while Kafka is away
             configuration.addQueueConfiguration(QueueConfiguration.of(properties.queue().get("kafka-alerts"))

@@ -38,8 +38,11 @@ public record VigilProperties(
     /**
      * @param journalBufferTimeout how long the journal gathers writes before one sync (null: Artemis's default)
      * @param processingBacklogBytes bytes waiting on the observations queue past which senders into it wait
+     * @param processingPrefetchBytes bytes of messages each processing consumer holds ahead of the one it works on
+     *                                (null: 64 KiB)
      */
-    public record Artemis(String host, int port, Duration journalBufferTimeout, Long processingBacklogBytes) {
+    public record Artemis(String host, int port, Duration journalBufferTimeout, Long processingBacklogBytes,
+                          Integer processingPrefetchBytes) {
     }
 
     /** @param codeMaps OBX-3 coding systems translated by a vendor code map of mappings/codes (MDIL: philips-mdil) */
