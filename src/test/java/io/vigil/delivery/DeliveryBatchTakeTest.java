@@ -1,0 +1,98 @@
+package io.vigil.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A delivery batch taken on an Artemis session, with the queue's consumers at window 0 as in the appliance: the
+ * batch's own consumer draws ahead, takes what the batch holds room for, and what it drew beyond that is back on
+ * the queue, in order, for the next batch; a rolled-back batch leaves every bundle on the queue.
+ */
+class DeliveryBatchTakeTest {
+
+    private static final String QUEUE = "vigil.delivery.ehr";
+
+    private EmbeddedActiveMQ broker;
+    private Connection connection;
+
+    @BeforeEach
+    void start() throws Exception {
+        ConfigurationImpl configuration = new ConfigurationImpl();
+        configuration.setPersistenceEnabled(false);
+        configuration.setSecurityEnabled(false);
+        configuration.addAcceptorConfiguration("in-vm", "vm://8");
+        configuration.addAddressSetting("#", new AddressSettings().setDefaultConsumerWindowSize(0));
+        broker = new EmbeddedActiveMQ().setConfiguration(configuration);
+        broker.start();
+        connection = new ActiveMQConnectionFactory("vm://8").createConnection();
+        connection.start();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = session.createProducer(session.createQueue(QUEUE));
+        for (int i = 1; i <= 30; i++) {
+            TextMessage message = session.createTextMessage("{\"bundle\":" + i + "}");
+            message.setStringProperty("VigilMessageControlId", "m" + i);
+            producer.send(message);
+        }
+        session.close();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        connection.close();
+        broker.stop();
+    }
+
+    @Test
+    void shouldTakeWhatFitsAndLeaveTheRestInOrder() throws Exception {
+        Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+        DeliveryBatch.Member first = new DeliveryBatch.Member("{\"bundle\":0}", Map.of());
+
+        DeliveryBatch batch = DeliveryBatch.take(first, session, QUEUE, 5, 0);
+        session.commit();
+
+        assertThat(batch.members).extracting(DeliveryBatch.Member::bundle)
+                .containsExactly("{\"bundle\":0}", "{\"bundle\":1}", "{\"bundle\":2}", "{\"bundle\":3}", "{\"bundle\":4}");
+        assertThat(batch.members.get(1).headers()).containsEntry("VigilMessageControlId", "m1");
+        assertThat(remaining()).containsExactlyElementsOf(
+                IntStream.rangeClosed(5, 30).mapToObj(i -> "{\"bundle\":" + i + "}").toList());
+    }
+
+    @Test
+    void shouldLeaveEveryBundleOnTheQueueWhenTheBatchRollsBack() throws Exception {
+        Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+
+        DeliveryBatch batch = DeliveryBatch.take(new DeliveryBatch.Member("{}", Map.of()), session, QUEUE, 20, 0);
+        session.rollback();
+
+        assertThat(batch.members).hasSize(20);
+        assertThat(remaining()).hasSize(30);
+    }
+
+    /** The bundles on the queue, browsed in queue order. */
+    private List<String> remaining() throws Exception {
+        List<String> out = new ArrayList<>();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        var browser = session.createBrowser(session.createQueue(QUEUE));
+        var messages = browser.getEnumeration();
+        while (messages.hasMoreElements()) {
+            out.add(((TextMessage) messages.nextElement()).getText());
+        }
+        session.close();
+        return out;
+    }
+}
