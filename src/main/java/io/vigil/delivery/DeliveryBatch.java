@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.fhir.FhirProcessing;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
-import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 import org.apache.camel.CamelContext;
@@ -79,46 +77,24 @@ final class DeliveryBatch {
 
     /**
      * The route's own message plus up to {@code maxBundles - 1} more from {@code queue}, received on the route's
-     * transacted session for at most {@code windowMillis}.
+     * transacted session for at most {@code windowMillis} (0: only what is already waiting, so batches form from a
+     * backlog and add no latency). The queue's own consumer takes one message at a time (window 0, BrokerAcceptors),
+     * so what waits is within the batch's reach; the batch draws it with a consumer of its own that holds up to
+     * {@link #HELD_BYTES} at once instead of one broker round trip per bundle. What that consumer drew and the batch
+     * did not take goes back to the queue, in order, when it closes; what the batch took is acknowledged in the
+     * route's transaction. On a session that is not Artemis's, the route's message goes alone.
      */
     static DeliveryBatch take(Member first, Session session, String queue, int maxBundles, long windowMillis)
             throws JMSException {
         Session target = session instanceof SessionProxy proxy ? proxy.getTargetSession() : session;
-        if (target instanceof ActiveMQSession artemis) {
-            return takeHeld(first, artemis.getCoreSession(), queue, maxBundles, windowMillis);
+        if (!(target instanceof ActiveMQSession artemis)) {
+            return single(first);
         }
         List<Member> members = new ArrayList<>();
         members.add(first);
         long deadline = System.currentTimeMillis() + windowMillis;
-        MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
-        try {
-            while (members.size() < maxBundles) {
-                long wait = deadline - System.currentTimeMillis();
-                // only what is already waiting (window 0), so batches form from a backlog and add no latency
-                jakarta.jms.Message next = wait > 0 ? consumer.receive(wait) : consumer.receiveNoWait();
-                if (next == null) {
-                    break;
-                }
-                members.add(member(next));
-            }
-        } finally {
-            consumer.close();
-        }
-        return new DeliveryBatch(members);
-    }
-
-    /**
-     * The same on Artemis, with a consumer that draws up to {@link #HELD_BYTES} of waiting bundles in one go instead
-     * of one broker round trip per bundle: the queue's own consumers take one message at a time (BrokerAcceptors),
-     * so this one is made with a window of its own on the route's session. What it drew and the batch did not take
-     * goes back to the queue, in order, when it closes; what it took is acknowledged in the route's transaction.
-     */
-    private static DeliveryBatch takeHeld(Member first, ClientSession session, String queue, int maxBundles,
-                                          long windowMillis) throws JMSException {
-        List<Member> members = new ArrayList<>();
-        members.add(first);
-        long deadline = System.currentTimeMillis() + windowMillis;
-        try (ClientConsumer consumer = session.createConsumer(SimpleString.of(queue), null, HELD_BYTES, -1, false)) {
+        try (ClientConsumer consumer = artemis.getCoreSession()
+                .createConsumer(SimpleString.of(queue), null, HELD_BYTES, -1, false)) {
             while (members.size() < maxBundles) {
                 long wait = deadline - System.currentTimeMillis();
                 ClientMessage next = wait > 0 ? consumer.receive(wait) : consumer.receiveImmediate();
