@@ -127,7 +127,6 @@ public final class Hl7Codec {
                 msh.getVersionID().getVersionID().getValue(),
                 msh.getMessageControlID().getValue()
             };
-            StringBuilder ack = new StringBuilder(160).append("MSH|^~\\&|");
             for (int i = 0; i < copied.length; i++) {
                 if (copied[i] == null) {
                     copied[i] = "";
@@ -135,6 +134,7 @@ public final class Hl7Codec {
                     return null;
                 }
             }
+            StringBuilder ack = new StringBuilder(160).append("MSH|^~\\&|");
             ack.append(copied[0]).append('|').append(copied[1]).append('|').append(copied[2]).append('|').append(copied[3])
                     .append('|').append(ACK_TIME.format(OffsetDateTime.now())).append("||ACK");
             if (!copied[4].isEmpty()) {
