@@ -1,7 +1,6 @@
 package io.vigil.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,10 +36,7 @@ public final class FhirTestServer {
                     + "whose invoker step builds the FHIR test server");
         }
         try {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            int port = FreePorts.next();
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String cp = BUILD.resolve("classes") + java.io.File.pathSeparator + Files.readString(classpath).strip();
             Path log = Path.of("target/fhir-test-server.log");
