@@ -1,0 +1,48 @@
+package io.vigil.broker;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.env.Environment;
+import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * How the appliance's own JMS client talks to the embedded Artemis, so that a message costs no broker round trip
+ * beyond its send and commit:
+ * <ul>
+ * <li>queues named by a route are looked up once per session, not before every send (Artemis otherwise asks the
+ * broker whether the queue exists each time a route sends to it by name);</li>
+ * <li>the session cache holds a session for every sender that can run at once (each MLLP connection, each
+ * processing consumer, and the other routes), so no send opens and closes a broker session.</li>
+ * </ul>
+ */
+@Component
+class ClientSettings implements BeanPostProcessor {
+
+    /** Sessions for routes other than MLLP connections and processing consumers (MQTT, vendor, delivery, console). */
+    static final int OTHER_SENDERS = 16;
+
+    private final Environment environment;
+
+    ClientSettings(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        if (bean instanceof CachingConnectionFactory caching) {
+            caching.setSessionCacheSize(Math.max(caching.getSessionCacheSize(), sessionsNeeded(environment)));
+            if (caching.getTargetConnectionFactory() instanceof ActiveMQConnectionFactory artemis) {
+                artemis.setCacheDestinations(true);
+            }
+        } else if (bean instanceof ActiveMQConnectionFactory artemis) {
+            artemis.setCacheDestinations(true);
+        }
+        return bean;
+    }
+
+    static int sessionsNeeded(Environment environment) {
+        return environment.getProperty("vigil.mllp.max-connections", Integer.class, 50)
+                + environment.getProperty("vigil.processing.consumers", Integer.class, 8) + OTHER_SENDERS;
+    }
+}
