@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 class FlowControlLogTest {
 
-    private final Logger artemis = (Logger) LoggerFactory.getLogger("org.apache.activemq.artemis.core.server");
+    private final Logger artemis = (Logger) LoggerFactory.getLogger(FlowControlLog.ARTEMIS_SERVER_LOGGER);
+    private final Logger artemisChild = (Logger) LoggerFactory.getLogger(FlowControlLog.ARTEMIS_SERVER_LOGGER + ".impl");
+    private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
     private final Logger own = (Logger) LoggerFactory.getLogger(FlowControlLog.class);
     private final ListAppender<ILoggingEvent> artemisLines = new ListAppender<>();
     private final ListAppender<ILoggingEvent> ownLines = new ListAppender<>();
@@ -22,7 +24,8 @@ class FlowControlLogTest {
     void attach() {
         artemisLines.start();
         ownLines.start();
-        artemis.addAppender(artemisLines);
+        // what reaches the appliance's log: the root logger's appenders
+        root.addAppender(artemisLines);
         own.addAppender(ownLines);
         flowControl = new FlowControlLog();
     }
@@ -30,8 +33,17 @@ class FlowControlLogTest {
     @AfterEach
     void detach() {
         flowControl.close();
-        artemis.detachAppender(artemisLines);
+        root.detachAppender(artemisLines);
         own.detachAppender(ownLines);
+    }
+
+    @Test
+    void closingShouldGiveArtemisItsLinesBack() {
+        flowControl.close();
+        artemis.warn("AMQ222183: Blocking message production on address '{}'; {}", "vigil.observations", "size=1");
+
+        assertThat(artemisLines.list).hasSize(1);
+        flowControl = new FlowControlLog();
     }
 
     @Test
@@ -42,9 +54,13 @@ class FlowControlLogTest {
             artemis.info("AMQ221046: Unblocking message production on address '{}'; {}", "vigil.observations", "size=0");
         }
         artemis.warn("AMQ222010: Critical IO Error, shutting down the server. file={}, message={}", "journal", "disk full");
+        artemisChild.info("AMQ221001: Apache ActiveMQ Artemis Message Broker version {} [{}, nodeID={}]", "2.44.0", "x", "y");
+        artemisChild.debug("not logged at INFO");
 
         assertThat(artemisLines.list).extracting(ILoggingEvent::getFormattedMessage)
-                .singleElement().asString().startsWith("AMQ222010");
+                .as("every other line of Artemis, once each").satisfiesExactly(
+                        line -> assertThat(line).startsWith("AMQ222010"),
+                        line -> assertThat(line).startsWith("AMQ221001"));
         assertThat(flowControl.getWaits()).isEqualTo(250);
 
         assertThat(flowControl.report(1_000_000L)).isTrue();
