@@ -30,12 +30,12 @@ class ClientSettings implements BeanPostProcessor {
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
+        Object target = bean;
         if (bean instanceof CachingConnectionFactory caching) {
             caching.setSessionCacheSize(Math.max(caching.getSessionCacheSize(), sessionsNeeded(environment)));
-            if (caching.getTargetConnectionFactory() instanceof ActiveMQConnectionFactory artemis) {
-                artemis.setCacheDestinations(true);
-            }
-        } else if (bean instanceof ActiveMQConnectionFactory artemis) {
+            target = caching.getTargetConnectionFactory();
+        }
+        if (target instanceof ActiveMQConnectionFactory artemis) {
             artemis.setCacheDestinations(true);
         }
         return bean;
