@@ -4,6 +4,7 @@ import io.vigil.config.VigilProperties;
 import java.util.Objects;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -13,8 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * Opens the embedded Artemis to devices: MQTT on vigil.mqtt.port and CORE/AMQP on vigil.artemis.port (Spring
  * Boot's embedded broker listens in-VM only), and binds the durable queue that collects every device's
- * observation topic and every vendor topic; sets which queue's consumers hold messages ahead and where
- * senders into the processing queue wait.
+ * observation topic and every vendor topic; sets which queue's consumers hold messages ahead, where senders into
+ * the processing queue wait, and how many threads the broker and its in-VM clients keep.
  */
 @Component
 class BrokerAcceptors implements ArtemisConfigurationCustomizer {
@@ -46,6 +47,12 @@ class BrokerAcceptors implements ArtemisConfigurationCustomizer {
         } catch (Exception e) {
             throw new IllegalStateException("Invalid broker acceptor settings", e);
         }
+        int threads = threadPoolMaxSize(properties.artemis().threadPoolMaxSize(), Runtime.getRuntime().availableProcessors());
+        configuration.setThreadPoolMaxSize(threads);
+        // the in-VM connector hands the broker's packets to the appliance's sessions on the client's global pool,
+        // sized when the first in-VM connection opens, which is after the broker is configured
+        ActiveMQClient.setGlobalThreadPoolProperties(threads, ActiveMQClient.getGlobalScheduledThreadPoolSize(),
+                ActiveMQClient.getGlobalFlowControlThreadPoolSize());
         java.time.Duration bufferTimeout = properties.artemis().journalBufferTimeout();
         if (bufferTimeout != null) {
             // every send still waits for its sync; this is how long concurrent writes are gathered into one
@@ -83,5 +90,16 @@ class BrokerAcceptors implements ArtemisConfigurationCustomizer {
                     .setRoutingType(RoutingType.MULTICAST)
                     .setDurable(true));
         }
+    }
+
+    /** Threads of the broker's pool and of the in-VM clients' pool: as configured, else two per core, at least 4. */
+    static int threadPoolMaxSize(Integer configured, int cores) {
+        if (configured != null) {
+            if (configured < 2) {
+                throw new IllegalStateException("vigil.artemis.thread-pool-max-size must be at least 2, not " + configured);
+            }
+            return configured;
+        }
+        return Math.max(4, 2 * cores);
     }
 }

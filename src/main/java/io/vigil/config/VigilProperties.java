@@ -41,8 +41,12 @@ public record VigilProperties(
      * @param processingPrefetchBytes bytes of messages each processing consumer holds ahead of the one it works on
      *                                (null: 64 KiB)
      */
+    /**
+     * @param threadPoolMaxSize threads of the broker's pool and of its in-VM clients' pool each (null: two per core,
+     *                          at least 4)
+     */
     public record Artemis(String host, int port, Duration journalBufferTimeout, Long processingBacklogBytes,
-                          Integer processingPrefetchBytes) {
+                          Integer processingPrefetchBytes, Integer threadPoolMaxSize) {
     }
 
     /** @param codeMaps OBX-3 coding systems translated by a vendor code map of mappings/codes (MDIL: philips-mdil) */

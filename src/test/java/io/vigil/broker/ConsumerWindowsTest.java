@@ -1,6 +1,7 @@
 package io.vigil.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.config.VigilProperties;
 import io.vigil.support.FreePorts;
@@ -10,6 +11,7 @@ import jakarta.jms.Session;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The broker as BrokerAcceptors configures it, read by a JMS client with the appliance's defaults: processing
  * consumers hold messages ahead (vigil.artemis.processing-prefetch-bytes); a consumer of any other queue holds none,
- * so what it has not taken stays on the queue, where a delivery batch or the operator's console sees it.
+ * so what it has not taken stays on the queue, where a delivery batch or the operator's console sees it. The broker's
+ * thread pool and the in-VM clients' pool get the size vigil.artemis.thread-pool-max-size gives, or two per core.
  */
 class ConsumerWindowsTest {
 
@@ -36,7 +39,8 @@ class ConsumerWindowsTest {
     void start() throws Exception {
         VigilProperties properties = new VigilProperties(null, null, null,
                 new VigilProperties.Mqtt("127.0.0.1", FreePorts.next()),
-                new VigilProperties.Artemis("127.0.0.1", FreePorts.next(), Duration.ofNanos(500_000), 16_777_216L, null),
+                new VigilProperties.Artemis("127.0.0.1", FreePorts.next(), Duration.ofNanos(500_000), 16_777_216L, null,
+                        null),
                 null, null, null, null, null, Map.of("observations", OBSERVATIONS, "delivery", DELIVERY,
                 "research", "vigil.delivery.research"), null, null, null, null,
                 new VigilProperties.Kafka(false, null, null), null, null, null);
@@ -55,6 +59,7 @@ class ConsumerWindowsTest {
     void stop() throws Exception {
         connection.close();
         broker.stop();
+        ActiveMQClient.initializeGlobalThreadPoolProperties();
     }
 
     @Test
@@ -81,6 +86,19 @@ class ConsumerWindowsTest {
         assertThat(queue(OBSERVATIONS).getDeliveringCount()).as("processing: the one taken and those held").isEqualTo(20);
         assertThat(queue(DELIVERY).getDeliveringCount()).as("delivery: only the one taken").isEqualTo(1);
         assertThat(queue(QUARANTINE).getDeliveringCount()).as("quarantine: only the one taken").isEqualTo(1);
+    }
+
+    @Test
+    void shouldSizeTheBrokerAndInVmClientPoolsByCoresUnlessConfigured() {
+        int expected = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        assertThat(broker.getActiveMQServer().getConfiguration().getThreadPoolMaxSize()).isEqualTo(expected);
+        assertThat(ActiveMQClient.getGlobalThreadPoolSize()).isEqualTo(expected);
+
+        assertThat(BrokerAcceptors.threadPoolMaxSize(null, 1)).isEqualTo(4);
+        assertThat(BrokerAcceptors.threadPoolMaxSize(null, 8)).isEqualTo(16);
+        assertThat(BrokerAcceptors.threadPoolMaxSize(6, 8)).isEqualTo(6);
+        assertThatThrownBy(() -> BrokerAcceptors.threadPoolMaxSize(1, 8))
+                .hasMessageContaining("vigil.artemis.thread-pool-max-size must be at least 2");
     }
 
     private Queue queue(String name) {
