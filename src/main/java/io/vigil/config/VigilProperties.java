@@ -40,8 +40,6 @@ public record VigilProperties(
      * @param processingBacklogBytes bytes waiting on the observations queue past which senders into it wait
      * @param processingPrefetchBytes bytes of messages each processing consumer holds ahead of the one it works on
      *                                (null: 64 KiB)
-     */
-    /**
      * @param threadPoolMaxSize threads of the broker's pool and of its in-VM clients' pool each (null: two per core,
      *                          at least 4)
      */
