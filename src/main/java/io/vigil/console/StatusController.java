@@ -2,9 +2,11 @@ package io.vigil.console;
 
 import io.vigil.broker.QueueDepths;
 import io.vigil.config.VigilProperties;
+import io.vigil.delivery.DeliveryBacklog;
 import io.vigil.delivery.Destinations;
 import io.vigil.delivery.EhrDelivery;
 import io.vigil.delivery.Replay;
+import io.vigil.fhir.ProcessingSlots;
 import io.vigil.ingest.Hl7Ingest;
 import io.vigil.ingest.MqttIngest;
 import io.vigil.ingest.VendorIngest;
@@ -30,9 +32,14 @@ class StatusController {
     private final Replay replay;
     private final VendorIngest vendors;
     private final Destinations destinations;
+    private final ProcessingSlots processing;
+    private final DeliveryBacklog backlog;
 
     StatusController(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt,
-                     EhrDelivery delivery, Replay replay, VendorIngest vendors, Destinations destinations) {
+                     EhrDelivery delivery, Replay replay, VendorIngest vendors, Destinations destinations,
+                     ProcessingSlots processing, DeliveryBacklog backlog) {
+        this.processing = processing;
+        this.backlog = backlog;
         this.vendors = vendors;
         this.destinations = destinations;
         this.replay = replay;
@@ -87,6 +94,9 @@ class StatusController {
         status.put("vendors", Map.of("payloads", vendors.getPayloads(), "observations", vendors.getObservations(),
                 "quarantined", vendors.getQuarantined(), "refusedRecords", vendors.getRejectedRecords(),
                 "ignoredValues", vendors.getIgnoredValues()));
+        status.put("processing", Map.of("slots", processing.getSlots(), "waiting", processing.getWaiting(),
+                "waits", processing.getWaits(), "heldBackForDelivery", backlog.isHoldingBack(),
+                "deliveryBacklogWaits", backlog.getWaits()));
         status.put("delivery", Map.of("delivered", delivery.getDelivered(), "failedAttempts", delivery.getFailedAttempts()));
         status.put("destinations", destinations.all().stream().map(d -> Map.of("name", d.name(), "baseUrl", d.baseUrl(),
                 "delivered", d.delivered(), "failedAttempts", d.failedAttempts(), "queue", d.queue())).toList());

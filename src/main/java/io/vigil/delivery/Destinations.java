@@ -98,11 +98,13 @@ public class Destinations {
     }
 
     /**
-     * For route build-fhir's recipient list: the queue of every further destination, comma-separated; empty when
-     * there is none (the route sends to the EHR's queue itself, without the copy of the exchange a recipient costs).
+     * For route dispatch-outcome's recipient list: the queue of every further destination, comma-separated; empty
+     * when there is none (the route sends to the EHR's queue itself, without the copy of the exchange a recipient
+     * costs). One-way sends: an MLLP exchange expects a reply, from its sender's ACK, not from these queues.
      */
     public String furtherUris() {
-        return byName.values().stream().map(d -> "jms:queue:" + d.queue()).collect(Collectors.joining(","));
+        return byName.values().stream().map(d -> "jms:queue:" + d.queue() + "?exchangePattern=InOnly")
+                .collect(Collectors.joining(","));
     }
 
     /** The step of a deliver-destination route: POST the bundle to the destination its route serves. */

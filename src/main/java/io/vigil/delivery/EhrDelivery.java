@@ -12,6 +12,7 @@ import jakarta.jms.JMSException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -41,6 +42,13 @@ public class EhrDelivery {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
+    /** For DeliveryBacklog: time spent waiting for the EHR's answers, the last failure, the last delivery. */
+    private final AtomicLong ehrWaitNanos = new AtomicLong();
+    private volatile long lastFailureAt = System.nanoTime() - 2 * DeliveryBacklog.EHR_FAILURE_MEMORY;
+    private volatile long lastDeliveredAt = System.nanoTime() - 2 * DeliveryBacklog.EHR_FAILURE_MEMORY;
+    private long windowStart = System.nanoTime();
+    private long windowWaitStart;
+    private boolean mostlyWaitingForTheEhr = true;
     private ProducerTemplate producer;
     private final Latencies latencies;
     private final String queue;
@@ -99,6 +107,7 @@ public class EhrDelivery {
                 delivered.incrementAndGet();
                 latencies.delivered(deviceTime(m), m.headers().get(IngestHeaders.OBSERVATION_COUNT));
             }
+            lastDeliveredAt = System.nanoTime();
             return;
         }
         for (DeliveryBatch.Group group : batch.groups) {
@@ -135,16 +144,45 @@ public class EhrDelivery {
     }
 
     private void post(String payload) {
+        long start = System.nanoTime();
         try {
             requestTimer.record(() -> poster.post(payload));
         } catch (RuntimeException e) {
             failedAttempts.incrementAndGet();
+            lastFailureAt = System.nanoTime();
             throw e;
+        } finally {
+            ehrWaitNanos.addAndGet(System.nanoTime() - start);
         }
+    }
+
+    /**
+     * Whether this delivery is at work (it delivered within the last second) and not held up by the EHR: no failed
+     * attempt within the last minute, and less than half of the last second or so spent waiting for the EHR's answers.
+     * The outbox and the fast sink are the appliance's own work.
+     */
+    synchronized boolean workingWithoutWaitingForTheEhr(long now) {
+        if (now - lastDeliveredAt > TimeUnit.SECONDS.toNanos(1) || now - lastFailureAt < DeliveryBacklog.EHR_FAILURE_MEMORY) {
+            return false;
+        }
+        long elapsed = now - windowStart;
+        if (elapsed > TimeUnit.SECONDS.toNanos(2)) {
+            // not asked for a while: measure a fresh second, and until then take the EHR to be the reason
+            windowStart = now;
+            windowWaitStart = ehrWaitNanos.get();
+            mostlyWaitingForTheEhr = true;
+        } else if (elapsed >= TimeUnit.SECONDS.toNanos(1)) {
+            long waited = ehrWaitNanos.get();
+            mostlyWaitingForTheEhr = 2 * (waited - windowWaitStart) >= elapsed;
+            windowStart = now;
+            windowWaitStart = waited;
+        }
+        return !mostlyWaitingForTheEhr;
     }
 
     private void delivered(DeliveryBatch.Member m) {
         delivered.incrementAndGet();
+        lastDeliveredAt = System.nanoTime();
         latencies.delivered(deviceTime(m), m.headers().get(IngestHeaders.OBSERVATION_COUNT));
         audit.disclosed(ehr.baseUrl(), ehr.purposeOfUse(), patientKeys(m.headers().get(FhirProcessing.PATIENT_KEYS)),
                 messageId(m.headers()));

@@ -22,13 +22,20 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 
 /**
- * The step of route build-fhir: governance rules first (quarantine, hold for association, values not to
- * chart), then the clinical rules per patient, then the transaction Bundle and the alerts to publish.
+ * The processing step: governance rules first (quarantine, hold for association, values not to chart), then the
+ * clinical rules per patient, then the transaction Bundle and the alerts to publish. Route build-fhir calls
+ * {@link #process} on the canonical JSON it took from the observations queue; route ingest-hl7 calls
+ * {@link #processReceived} on the batch it has just read, so that an MLLP message is stored once, as what comes
+ * of it, before its ACK. Route dispatch-outcome then sends the result where its outcome says.
  */
 public class FhirProcessing {
 
     /** Header set to "deliver", "hold", "quarantine" or "empty". */
     public static final String OUTCOME = "VigilOutcome";
+    /** Exchange property: the ObservationBatch read by an ingest route, for {@link #processReceived}. */
+    public static final String BATCH = "vigilBatch";
+    /** Header: why processing failed (outcome "failed"), as the processing dead-letter queue keeps it. */
+    public static final String FAILURE_REASON = "VigilFailureReason";
     /** Exchange property: the alerts raised or resolved, as JSON, for the alert topic. */
     public static final String ALERTS = "vigilAlerts";
     public static final String PATIENT_KEYS = "VigilPatientKeys";
@@ -64,8 +71,33 @@ public class FhirProcessing {
         this.latencies = latencies;
     }
 
+    /** Body: canonical JSON of one batch, kept as the body when the outcome is not "deliver". */
     public void process(Exchange exchange) throws JsonProcessingException {
-        ObservationBatch batch = CanonicalJson.MAPPER.readValue(exchange.getIn().getBody(String.class), ObservationBatch.class);
+        apply(exchange, CanonicalJson.MAPPER.readValue(exchange.getIn().getBody(String.class), ObservationBatch.class));
+    }
+
+    /**
+     * Property {@link #BATCH}: a batch not stored yet. The body becomes the bundle, or the canonical JSON of the batch
+     * when it is to be held, quarantined or dead-lettered. Turning a message into FHIR is deterministic, so a failure
+     * is not thrown back at the sender (who would send the same message again): the outcome is "failed", with the
+     * reason in header {@link #FAILURE_REASON}, and the batch goes to the processing dead-letter queue.
+     */
+    public void processReceived(Exchange exchange) throws JsonProcessingException {
+        ObservationBatch batch = exchange.getProperty(BATCH, ObservationBatch.class);
+        try {
+            apply(exchange, batch);
+        } catch (Exception e) {
+            exchange.removeProperty(ALERTS);
+            exchange.removeProperty(RESEARCH_BUNDLE);
+            exchange.getIn().setHeader(OUTCOME, "failed");
+            exchange.getIn().setHeader(FAILURE_REASON, "VIGIL-PRC-001 " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        if (!"deliver".equals(exchange.getIn().getHeader(OUTCOME))) {
+            exchange.getIn().setBody(CanonicalJson.MAPPER.writeValueAsString(batch));
+        }
+    }
+
+    private void apply(Exchange exchange, ObservationBatch batch) throws JsonProcessingException {
         MessageDecision decision = decide(batch);
         exchange.getIn().setHeader(OUTCOME, decision.outcome());
         switch (decision.outcome()) {

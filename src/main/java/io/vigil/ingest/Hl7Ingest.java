@@ -3,11 +3,10 @@ package io.vigil.ingest;
 import ca.uhn.hl7v2.AcknowledgmentCode;
 import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.model.Message;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vigil.hl7.Hl7Codec;
 import io.vigil.hl7.Hl7Rejection;
 import io.vigil.hl7.Pcd01Extractor;
-import io.vigil.model.CanonicalJson;
+import io.vigil.fhir.FhirProcessing;
 import io.vigil.model.ObservationBatch;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +19,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The steps of route ingest-hl7: read a frame into a batch of canonical observations (or a NAK saying why not),
- * and acknowledge only after the route stored the batch durably.
+ * and acknowledge only after the route stored durably what came of it (the bundle on the delivery queue, or the
+ * batch on the hold, quarantine or processing dead-letter queue).
  */
 @Component("hl7Ingest")
 @ManagedResource(objectName = "io.vigil:type=Ingest,name=hl7", description = "HL7 v2 over MLLP")
@@ -47,8 +47,11 @@ public class Hl7Ingest {
         this.maxMessageBytes = max == null ? Integer.MAX_VALUE : max;
     }
 
-    /** Body byte[] frame in; body batch JSON out with header VigilAccepted, or the NAK set and the header false. */
-    public void read(Exchange exchange) throws JsonProcessingException {
+    /**
+     * Body byte[] frame in; out, the batch in exchange property {@link FhirProcessing#BATCH} with header VigilAccepted,
+     * or the NAK set and the header false.
+     */
+    public void read(Exchange exchange) {
         byte[] frame = exchange.getIn().getBody(byte[].class);
         String sha256 = Hashes.sha256(frame);
         String text = codec.decode(frame);
@@ -61,7 +64,7 @@ public class Hl7Ingest {
             message = codec.parse(text);
             exchange.setProperty(PARSED, message);
             ObservationBatch batch = extractor.extract(message, Instant.now(), sha256);
-            exchange.getIn().setBody(CanonicalJson.MAPPER.writeValueAsString(batch));
+            exchange.setProperty(FhirProcessing.BATCH, batch);
             exchange.getIn().setHeader(IngestHeaders.ACCEPTED, true);
             exchange.getIn().setHeader(IngestHeaders.CONTROL_ID, batch.source().messageControlId());
             exchange.getIn().setHeader(IngestHeaders.SENDER, batch.source().sender());
@@ -78,7 +81,7 @@ public class Hl7Ingest {
         }
     }
 
-    /** MSA|AA, sent once the batch is on the durable queue. */
+    /** MSA|AA, sent once what came of the message is on a durable queue. */
     public void acknowledge(Exchange exchange) {
         Message message = exchange.getProperty(PARSED, Message.class);
         exchange.setProperty(MLLP_ACK, codec.accept(message));

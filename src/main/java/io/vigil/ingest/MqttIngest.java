@@ -1,7 +1,6 @@
 package io.vigil.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.vigil.model.CanonicalJson;
+import io.vigil.fhir.FhirProcessing;
 import io.vigil.model.ObservationBatch;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
@@ -37,12 +36,16 @@ public class MqttIngest {
         this.reader = reader;
     }
 
-    public void read(Exchange exchange) throws JsonProcessingException, JMSException {
+    /**
+     * Body: the MQTT payload. Out: the batch in exchange property {@link FhirProcessing#BATCH} with header
+     * VigilAccepted, or the header false with the quarantine reason (the payload stays the body).
+     */
+    public void read(Exchange exchange) throws JMSException {
         byte[] payload = exchange.getIn().getBody(byte[].class);
         String deviceId = deviceIdOf(exchange.getIn().getHeader("JMSDestination", Destination.class));
         try {
             ObservationBatch batch = reader.read(payload, deviceId, Instant.now());
-            exchange.getIn().setBody(CanonicalJson.MAPPER.writeValueAsString(batch));
+            exchange.setProperty(FhirProcessing.BATCH, batch);
             exchange.getIn().setHeader(IngestHeaders.ACCEPTED, true);
             exchange.getIn().setHeader(IngestHeaders.CONTROL_ID, batch.source().messageControlId());
             exchange.getIn().setHeader(IngestHeaders.SENDER, batch.source().sender());

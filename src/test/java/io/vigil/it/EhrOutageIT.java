@@ -26,13 +26,17 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * 1,000 PCD-01 messages over MLLP while the EHR (the real HAPI FHIR JPA server, behind a TCP link the test
  * breaks) answers HTTP 500 for 10 s, then accepts connections and never answers for 10 s, then refuses
- * connections for 30 s: after it returns, every ACKed message is charted exactly once.
+ * connections for 30 s: after it returns, every ACKed message is charted exactly once. While it is away no message
+ * is held back for the bundles waiting meanwhile, far more than the backlog limit: the EHR, not the appliance, is
+ * why they wait.
  */
 @SpringBootTest(properties = {
         "vigil.ehr.timeout=2s",
         "vigil.delivery.max-redeliveries=50",
         "vigil.delivery.initial-delay-ms=500",
-        "vigil.delivery.max-delay-ms=4000"})
+        "vigil.delivery.max-delay-ms=4000",
+        // far below what waits during the outage: a failing or slow EHR must not hold ingest back
+        "vigil.delivery.backlog-limit=50"})
 @DirtiesContext
 class EhrOutageIT {
 
@@ -57,6 +61,9 @@ class EhrOutageIT {
     @Autowired
     io.vigil.delivery.EhrDelivery delivery;
 
+    @Autowired
+    io.vigil.delivery.DeliveryBacklog backlog;
+
     @Test
     void shouldChartEveryAckedMessageOnceAfter500sTimeoutsAndA30SecondOutage() throws Exception {
         AtomicInteger acked = new AtomicInteger();
@@ -76,15 +83,20 @@ class EhrOutageIT {
         sender.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> acked.get() >= 100);
         link.mode(FaultyLink.Mode.ERROR);   // the EHR answers 500
+        long heldBackBefore = backlog.getWaits();
         Thread.sleep(10_000);
         link.mode(FaultyLink.Mode.HANG);    // then times out
         Thread.sleep(10_000);
         link.mode(FaultyLink.Mode.DOWN);    // then is down for 30 s
         Thread.sleep(30_000);
+        long waitingAtTheEnd = depths.of("vigil.delivery.ehr");
+        long heldBackDuring = backlog.getWaits() - heldBackBefore;
         link.mode(FaultyLink.Mode.UP);
         sender.join(Duration.ofMinutes(5).toMillis());
 
         assertThat(acked.get()).isEqualTo(MESSAGES);
+        assertThat(waitingAtTheEnd).as("bundles waiting for the EHR at the end of the outage").isGreaterThan(50);
+        assertThat(heldBackDuring).as("messages held back for the delivery backlog during the outage").isZero();
         await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> depths.of("vigil.observations") + depths.of("vigil.delivery.ehr") == 0);
         assertThat(depths.of("vigil.delivery.ehr.DLQ")).isZero();

@@ -61,6 +61,14 @@ class EndToEndIT {
     @org.springframework.beans.factory.annotation.Autowired
     io.vigil.ingest.MqttIngest mqttIngest;
 
+    @Autowired
+    org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker;
+
+    private long added(String queue) {
+        return broker.getActiveMQServer().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(queue))
+                .getMessagesAdded();
+    }
+
     private final IGenericClient ehr = ApplianceTestSupport.fhirClient(FhirTestServer.baseUrl());
 
     private List<Observation> observationsOf(String system, String value) {
@@ -84,9 +92,14 @@ class EndToEndIT {
 
     @Test
     void shouldAckAcmeNibpAndChartBloodPressurePanelAndHeartRateInTheEhr() throws Exception {
+        long observationsBefore = added("vigil.observations");
+        long bundlesBefore = added("vigil.delivery.ehr");
         String ack = ApplianceTestSupport.sendHl7(ports.mllp(), Samples.hl7("04"));
 
         assertThat(ack).contains("MSA|AA|0104ef190d604db188c3").contains("ACK^R01^ACK");
+        // processed on the connection's thread: stored once, as its bundle, before the ACK
+        assertThat(added("vigil.delivery.ehr")).isEqualTo(bundlesBefore + 1);
+        assertThat(added("vigil.observations")).isEqualTo(observationsBefore);
         await().atMost(DELIVERY).untilAsserted(() ->
                 assertThat(observationsOf("urn:vigil:id:NIST", "HO2009001")).extracting(o -> o.getCode().getCodingFirstRep().getCode())
                         .contains("85354-9", "8867-4"));

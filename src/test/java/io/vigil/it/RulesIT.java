@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import io.vigil.delivery.Replay;
+import io.vigil.model.CanonicalJson;
+import io.vigil.model.ObservationBatch;
 import io.vigil.rules.RuleEngine;
 import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.FhirTestServer;
@@ -27,6 +30,7 @@ import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.RiskAssessment;
 import org.hl7.fhir.r4.model.Resource;
@@ -64,6 +68,9 @@ class RulesIT {
 
     @Autowired
     ConnectionFactory jms;
+
+    @Autowired
+    Replay replay;
 
     private final IGenericClient ehr = ApplianceTestSupport.fhirClient(FhirTestServer.baseUrl());
     private static final OffsetDateTime T0 = OffsetDateTime.now(ZoneOffset.UTC).withNano(0).minusMinutes(30);
@@ -177,6 +184,46 @@ class RulesIT {
         send("thr-3", "THR-1", "WARD9", 4, 60, 97, 16, 125, "37.0", "A");
         await().atMost(DELIVERY).until(() -> of(Flag.class, "THR-1").stream().anyMatch(f -> f.getStatus() == Flag.FlagStatus.INACTIVE));
         Files.delete(rules.resolve("clinical/broken.drl"));
+    }
+
+    @Test
+    void shouldDeadLetterAnMllpMessageWhoseRuleFailsAckItAndChartItWhenReplayedAfterTheFix() throws Exception {
+        String working = engine.version();
+        Path failing = rules.resolve("clinical/failing.drl");
+        Files.writeString(failing, """
+                package vigil.clinical
+                import io.vigil.rules.News2Input
+                rule "fails on a pulse of 199"
+                when News2Input(pulse == 199)
+                then throw new IllegalStateException("rule failed on purpose");
+                end
+                """);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !engine.version().equals(working));
+
+        send("fail-1", "FAIL-1", "WARD8", 0, 199, 97, 16, 125, "37.0", "A");
+        send("fail-2", "FAIL-2", "WARD8", 0, 80, 97, 16, 125, "37.0", "A");
+        await().atMost(DELIVERY).untilAsserted(() -> assertThat(of(RiskAssessment.class, "FAIL-2")).hasSize(1));
+        assertThat(of(Observation.class, "FAIL-1")).isEmpty();
+        try (Connection connection = jms.createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            List<TextMessage> dead = new java.util.ArrayList<>();
+            java.util.Enumeration<?> e = session.createBrowser(session.createQueue("vigil.processing.DLQ"),
+                    "VigilMessageControlId='fail-1'").getEnumeration();
+            while (e.hasMoreElements()) {
+                dead.add((TextMessage) e.nextElement());
+            }
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).getStringProperty("VigilFailureReason"))
+                    .startsWith("VIGIL-PRC-001 ").contains("rule failed on purpose");
+            assertThat(CanonicalJson.MAPPER.readValue(dead.get(0).getText(), ObservationBatch.class).observations())
+                    .extracting(o -> o.patient().value()).containsOnly("FAIL-1");
+        }
+
+        Files.delete(failing);
+        await().atMost(Duration.ofSeconds(30)).until(() -> engine.version().equals(working));
+        assertThat(replay.replay("vigil.processing.DLQ", "VigilMessageControlId='fail-1'")).isEqualTo(1);
+        await().atMost(DELIVERY).untilAsserted(() -> assertThat(of(RiskAssessment.class, "FAIL-1")).hasSize(1));
+        assertThat(of(Observation.class, "FAIL-1")).isNotEmpty();
     }
 
     @AfterAll
