@@ -13,13 +13,14 @@ import org.springframework.stereotype.Component;
  * <li>queues named by a route are looked up once per session, not before every send (Artemis otherwise asks the
  * broker whether the queue exists each time a route sends to it by name);</li>
  * <li>the session cache holds a session for every sender that can run at once (each MLLP connection, each
- * processing consumer, and the other routes), so no send opens and closes a broker session.</li>
+ * consumer of the observations queue and of the MQTT inbox, and the other routes), so no send opens and closes a
+ * broker session.</li>
  * </ul>
  */
 @Component
 class ClientSettings implements BeanPostProcessor {
 
-    /** Sessions for routes other than MLLP connections and processing consumers (MQTT, vendor, delivery, console). */
+    /** Sessions for routes other than MLLP connections and processing consumers (vendor, delivery, replay, console). */
     static final int OTHER_SENDERS = 16;
 
     private final Environment environment;
@@ -42,7 +43,8 @@ class ClientSettings implements BeanPostProcessor {
     }
 
     static int sessionsNeeded(Environment environment) {
+        // processing consumers: of the observations queue and of the MQTT inbox, vigil.processing.consumers each
         return environment.getProperty("vigil.mllp.max-connections", Integer.class, 50)
-                + environment.getProperty("vigil.processing.consumers", Integer.class, 8) + OTHER_SENDERS;
+                + 2 * environment.getProperty("vigil.processing.consumers", Integer.class, 8) + OTHER_SENDERS;
     }
 }

@@ -6,7 +6,6 @@ import io.vigil.delivery.DeliveryBacklog;
 import io.vigil.delivery.Destinations;
 import io.vigil.delivery.EhrDelivery;
 import io.vigil.delivery.Replay;
-import io.vigil.fhir.ProcessingSlots;
 import io.vigil.ingest.Hl7Ingest;
 import io.vigil.ingest.MqttIngest;
 import io.vigil.ingest.VendorIngest;
@@ -32,13 +31,11 @@ class StatusController {
     private final Replay replay;
     private final VendorIngest vendors;
     private final Destinations destinations;
-    private final ProcessingSlots processing;
     private final DeliveryBacklog backlog;
 
     StatusController(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt,
                      EhrDelivery delivery, Replay replay, VendorIngest vendors, Destinations destinations,
-                     ProcessingSlots processing, DeliveryBacklog backlog) {
-        this.processing = processing;
+                     DeliveryBacklog backlog) {
         this.backlog = backlog;
         this.vendors = vendors;
         this.destinations = destinations;
@@ -94,9 +91,8 @@ class StatusController {
         status.put("vendors", Map.of("payloads", vendors.getPayloads(), "observations", vendors.getObservations(),
                 "quarantined", vendors.getQuarantined(), "refusedRecords", vendors.getRejectedRecords(),
                 "ignoredValues", vendors.getIgnoredValues()));
-        status.put("processing", Map.of("slots", processing.getSlots(), "waiting", processing.getWaiting(),
-                "waits", processing.getWaits(), "heldBackForDelivery", backlog.isHoldingBack(),
-                "deliveryBacklogWaits", backlog.getWaits()));
+        status.put("deliveryBacklog", Map.of("limit", backlog.getLimit(), "holdingBack", backlog.isHoldingBack(),
+                "waits", backlog.getWaits()));
         status.put("delivery", Map.of("delivered", delivery.getDelivered(), "failedAttempts", delivery.getFailedAttempts()));
         status.put("destinations", destinations.all().stream().map(d -> Map.of("name", d.name(), "baseUrl", d.baseUrl(),
                 "delivered", d.delivered(), "failedAttempts", d.failedAttempts(), "queue", d.queue())).toList());

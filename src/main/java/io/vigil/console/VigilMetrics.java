@@ -11,7 +11,6 @@ import io.vigil.delivery.DeliveryBacklog;
 import io.vigil.delivery.Destinations;
 import io.vigil.delivery.EhrDelivery;
 import io.vigil.delivery.ResearchDelivery;
-import io.vigil.fhir.ProcessingSlots;
 import io.vigil.ingest.Hl7Ingest;
 import io.vigil.ingest.MllpConnections;
 import io.vigil.ingest.MqttIngest;
@@ -38,14 +37,12 @@ class VigilMetrics implements MeterBinder {
     private final Destinations destinations;
     private final MllpConnections mllpConnections;
     private final FlowControlLog flowControl;
-    private final ProcessingSlots processingSlots;
     private final DeliveryBacklog deliveryBacklog;
 
     VigilMetrics(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt, EhrDelivery ehr,
                  ResearchDelivery research, RulesConsole rules, VendorIngest vendors, Destinations destinations,
-                 MllpConnections mllpConnections, FlowControlLog flowControl, ProcessingSlots processingSlots,
+                 MllpConnections mllpConnections, FlowControlLog flowControl,
                  DeliveryBacklog deliveryBacklog) {
-        this.processingSlots = processingSlots;
         this.deliveryBacklog = deliveryBacklog;
         this.mllpConnections = mllpConnections;
         this.flowControl = flowControl;
@@ -76,9 +73,6 @@ class VigilMetrics implements MeterBinder {
         Gauge.builder("vigil.mllp.connections.open", mllpConnections, MllpConnections::getOpen)
                 .description("MLLP connections open now").register(registry);
         counter(registry, "vigil.flow.control.waits", flowControl, FlowControlLog::getWaits);
-        counter(registry, "vigil.processing.waits", processingSlots, ProcessingSlots::getWaits);
-        Gauge.builder("vigil.processing.waiting", processingSlots, ProcessingSlots::getWaiting)
-                .description("Messages waiting for one of the vigil.processing.consumers processing slots").register(registry);
         counter(registry, "vigil.delivery.backlog.waits", deliveryBacklog, DeliveryBacklog::getWaits);
         counter(registry, "vigil.vendor.values.ignored", vendors, VendorIngest::getIgnoredValues);
         counter(registry, "vigil.deliveries", ehr, EhrDelivery::getDelivered, "destination", "ehr", "outcome", "delivered");

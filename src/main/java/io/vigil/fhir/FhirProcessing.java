@@ -24,18 +24,20 @@ import org.apache.camel.Exchange;
 /**
  * The processing step: governance rules first (quarantine, hold for association, values not to chart), then the
  * clinical rules per patient, then the transaction Bundle and the alerts to publish. Route build-fhir calls
- * {@link #process} on the canonical JSON it took from the observations queue; route ingest-hl7 calls
- * {@link #processReceived} on the batch it has just read, so that an MLLP message is stored once, as what comes
- * of it, before its ACK. Route dispatch-outcome then sends the result where its outcome says.
+ * {@link #process} on the canonical JSON it took from the observations queue; routes ingest-hl7 and ingest-mqtt call
+ * {@link #processReceived} on the batch they have just read, so that a message is stored once, as what comes of it
+ * (before its MLLP ACK; in the transaction that takes an MQTT payload from the inbox). Route dispatch-outcome then sends the result where its outcome says.
  */
 public class FhirProcessing {
 
-    /** Header set to "deliver", "hold", "quarantine" or "empty". */
+    /** Header set to "deliver", "hold", "quarantine", "empty", or by {@link #processReceived} "failed". */
     public static final String OUTCOME = "VigilOutcome";
     /** Exchange property: the ObservationBatch read by an ingest route, for {@link #processReceived}. */
     public static final String BATCH = "vigilBatch";
     /** Header: why processing failed (outcome "failed"), as the processing dead-letter queue keeps it. */
     public static final String FAILURE_REASON = "VigilFailureReason";
+    /** Exchange property: the failure's exception class, for the log (the reason may quote values: it stays on the queue). */
+    public static final String FAILURE_TYPE = "vigilFailureType";
     /** Exchange property: the alerts raised or resolved, as JSON, for the alert topic. */
     public static final String ALERTS = "vigilAlerts";
     public static final String PATIENT_KEYS = "VigilPatientKeys";
@@ -91,6 +93,7 @@ public class FhirProcessing {
             exchange.removeProperty(RESEARCH_BUNDLE);
             exchange.getIn().setHeader(OUTCOME, "failed");
             exchange.getIn().setHeader(FAILURE_REASON, "VIGIL-PRC-001 " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            exchange.setProperty(FAILURE_TYPE, e.getClass().getSimpleName());
         }
         if (!"deliver".equals(exchange.getIn().getHeader(OUTCOME))) {
             exchange.getIn().setBody(CanonicalJson.MAPPER.writeValueAsString(batch));

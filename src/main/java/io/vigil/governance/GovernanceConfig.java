@@ -4,12 +4,10 @@ import ca.uhn.fhir.context.FhirContext;
 import io.vigil.config.VigilProperties;
 import io.vigil.fhir.FhirBundleBuilder;
 import io.vigil.fhir.FhirProcessing;
-import io.vigil.fhir.ProcessingSlots;
 import io.vigil.rules.ClinicalEvaluator;
 import io.vigil.rules.ClinicalParameters;
 import io.vigil.rules.RuleEngine;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -32,11 +30,6 @@ class GovernanceConfig {
     GovernanceEvaluator governanceEvaluator(RuleEngine engine, ClinicalParameters parameters, DeviceRegistry registry,
                                             VigilProperties properties) {
         return new GovernanceEvaluator(engine, parameters, registry, properties.governance().devices().enforce());
-    }
-
-    @Bean("processingSlots")
-    ProcessingSlots processingSlots(@Value("${vigil.processing.consumers:8}") int consumers) {
-        return new ProcessingSlots(consumers);
     }
 
     @Bean("fhirProcessing")

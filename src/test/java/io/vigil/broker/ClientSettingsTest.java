@@ -19,7 +19,7 @@ class ClientSettingsTest {
         new ClientSettings(new MockEnvironment()).postProcessAfterInitialization(caching, "jmsConnectionFactory");
 
         assertThat(artemis.isCacheDestinations()).isTrue();
-        assertThat(caching.getSessionCacheSize()).isEqualTo(50 + 8 + ClientSettings.OTHER_SENDERS);
+        assertThat(caching.getSessionCacheSize()).isEqualTo(50 + 2 * 8 + ClientSettings.OTHER_SENDERS);
     }
 
     @Test
@@ -31,7 +31,7 @@ class ClientSettingsTest {
 
         new ClientSettings(environment).postProcessAfterInitialization(caching, "jmsConnectionFactory");
 
-        assertThat(caching.getSessionCacheSize()).isEqualTo(200 + 4 + ClientSettings.OTHER_SENDERS);
+        assertThat(caching.getSessionCacheSize()).isEqualTo(200 + 2 * 4 + ClientSettings.OTHER_SENDERS);
     }
 
     @Test
