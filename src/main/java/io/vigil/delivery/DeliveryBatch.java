@@ -41,8 +41,13 @@ final class DeliveryBatch {
     static final String OTHERS = "vigilBatchOthers";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** What a batch's consumer draws from the broker at once: about twenty bundles of a few KB. */
-    static final int HELD_BYTES = 65536;
+    /**
+     * What a batch's consumer draws from the broker at once: about eighty bundles of a few KB, most of a batch of
+     * vigil.ehr.batch.max-bundles (100). With 64 KiB (about twenty) a batch taken from a backlog waited for the broker
+     * to refill the consumer's buffer four times, each a round trip through the broker's busy threads: the delivery
+     * consumer carried about 3,000 bundles a second on 2 cores instead of about 4,000 (docs/performance.md, change 19).
+     */
+    static final int HELD_BYTES = 262144;
 
     /** One member: its bundle and its headers (control id, patients, device time ...). */
     record Member(String bundle, Map<String, Object> headers) {
