@@ -72,7 +72,7 @@ public class DeliveryBacklog {
             checkedAt = now;
             long waiting = limit > 0 ? depths.of(queue) : 0;
             boolean was = behind;
-            behind = limit > 0 && waiting > limit && delivery.workingWithoutWaitingForTheEhr(now);
+            behind = waiting > limit && delivery.workingWithoutWaitingForTheEhr(now);
             if (behind && !was && now - reportedAt >= REPORT_EVERY) {
                 reportedAt = now;
                 LOG.warn("Processing held back: {} bundles wait on {} (vigil.delivery.backlog-limit {}) while the "

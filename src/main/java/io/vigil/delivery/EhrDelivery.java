@@ -132,7 +132,7 @@ public class EhrDelivery {
                         // the dead-letter queue the route named (exchange property, as for its own error handling)
                         String deadLetters = exchange.getProperty("vigilDeadLetterQueue", String.class);
                         Map<String, Object> headers = new LinkedHashMap<>(m.headers());
-                        headers.put("VigilFailureReason", alone.getMessage());
+                        headers.put(IngestHeaders.FAILURE_REASON, alone.getMessage());
                         producer(exchange).sendBodyAndHeaders("jms:queue:" + deadLetters, m.bundle(), headers);
                         LOG.error("Bundle of message {} refused by the EHR; moved to {}",
                                 m.headers().get(IngestHeaders.CONTROL_ID), deadLetters);

@@ -34,8 +34,6 @@ public class FhirProcessing {
     public static final String OUTCOME = "VigilOutcome";
     /** Exchange property: the ObservationBatch read by an ingest route, for {@link #processReceived}. */
     public static final String BATCH = "vigilBatch";
-    /** Header: why processing failed (outcome "failed"), as the processing dead-letter queue keeps it. */
-    public static final String FAILURE_REASON = "VigilFailureReason";
     /** Exchange property: the failure's exception class, for the log (the reason may quote values: it stays on the queue). */
     public static final String FAILURE_TYPE = "vigilFailureType";
     /** Exchange property: the alerts raised or resolved, as JSON, for the alert topic. */
@@ -82,7 +80,7 @@ public class FhirProcessing {
      * Property {@link #BATCH}: a batch not stored yet. The body becomes the bundle, or the canonical JSON of the batch
      * when it is to be held, quarantined or dead-lettered. Turning a message into FHIR is deterministic, so a failure
      * is not thrown back at the sender (who would send the same message again): the outcome is "failed", with the
-     * reason in header {@link #FAILURE_REASON}, and the batch goes to the processing dead-letter queue.
+     * reason in header {@link IngestHeaders#FAILURE_REASON}, and the batch goes to the processing dead-letter queue.
      */
     public void processReceived(Exchange exchange) throws JsonProcessingException {
         ObservationBatch batch = exchange.getProperty(BATCH, ObservationBatch.class);
@@ -92,7 +90,7 @@ public class FhirProcessing {
             exchange.removeProperty(ALERTS);
             exchange.removeProperty(RESEARCH_BUNDLE);
             exchange.getIn().setHeader(OUTCOME, "failed");
-            exchange.getIn().setHeader(FAILURE_REASON, "VIGIL-PRC-001 " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            exchange.getIn().setHeader(IngestHeaders.FAILURE_REASON, "VIGIL-PRC-001 " + e.getClass().getSimpleName() + ": " + e.getMessage());
             exchange.setProperty(FAILURE_TYPE, e.getClass().getSimpleName());
         }
         if (!"deliver".equals(exchange.getIn().getHeader(OUTCOME))) {

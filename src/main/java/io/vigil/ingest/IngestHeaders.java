@@ -11,6 +11,8 @@ public final class IngestHeaders {
     public static final String QUARANTINE_REASON = "VigilQuarantineReason";
     public static final String HOLD_REASON = "VigilHoldReason";
     public static final String OBSERVATION_COUNT = "VigilObservationCount";
+    /** Why a message waits on a dead-letter queue (processing or delivery). */
+    public static final String FAILURE_REASON = "VigilFailureReason";
 
     private IngestHeaders() {
     }
