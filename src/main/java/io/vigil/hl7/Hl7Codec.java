@@ -78,12 +78,36 @@ public final class Hl7Codec {
         return new String(frame, Hl7Charsets.fromMsh18(frame, defaultCharset));
     }
 
+    /**
+     * An inbound message as the appliance reads it: straight from its text when that reading is plain
+     * ({@link Pcd01Text}, {@code text} set), else parsed by HAPI ({@code hapi} set).
+     */
+    public record Inbound(Pcd01Text text, Message hapi) {
+    }
+
+    /** Reads a message: from its text when it is a plain PCD-01 ORU^R01, else with HAPI. */
+    public Inbound read(String text) throws Hl7Rejection {
+        String normalised = normalise(text);
+        Pcd01Text direct = Pcd01Text.read(normalised);
+        return direct != null ? new Inbound(direct, null) : new Inbound(null, parseNormalised(normalised));
+    }
+
+    /** Parses with HAPI, whatever the message. */
     public Message parse(String text) throws Hl7Rejection {
+        return parseNormalised(normalise(text));
+    }
+
+    /** Segments ended by CR only, no surrounding whitespace; refused unless it starts with an MSH segment. */
+    static String normalise(String text) throws Hl7Rejection {
         String normalised = text.strip().replace("\r\n", "\r").replace('\n', '\r');
         if (!normalised.startsWith("MSH") || normalised.length() < 8) {
             throw new Hl7Rejection(AcknowledgmentCode.AR, ErrorCode.SEGMENT_SEQUENCE_ERROR, "VIGIL-HL7-001", null,
                     "not an HL7 v2 message: it does not start with an MSH segment");
         }
+        return normalised;
+    }
+
+    private Message parseNormalised(String normalised) throws Hl7Rejection {
         try {
             return parser.parse(normalised);
         } catch (HL7Exception e) {
@@ -97,6 +121,21 @@ public final class Hl7Codec {
      * first components), written directly from the inbound MSH on the hot path; HAPI builds it when a copied value
      * would need escaping or the message uses other encoding characters.
      */
+    public String accept(Inbound inbound) {
+        if (inbound.text() != null) {
+            String direct = acceptDirectly(inbound.text().msh());
+            if (direct != null) {
+                return direct;
+            }
+            try {
+                return accept(parser.parse(inbound.text().text()));
+            } catch (HL7Exception e) {
+                return fresh(AcknowledgmentCode.AA, inbound.text().msh().raw(10, 0, 1, 1), null);
+            }
+        }
+        return accept(inbound.hapi());
+    }
+
     public String accept(Message inbound) {
         String direct = acceptDirectly(inbound);
         if (direct != null) {
@@ -117,15 +156,24 @@ public final class Hl7Codec {
                     || !"^~\\&".equals(msh.getEncodingCharacters().getValue())) {
                 return null;
             }
+            return acceptDirectly(new HapiSegment(msh));
+        } catch (HL7Exception | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The same from an MSH with the standard separators. */
+    private static String acceptDirectly(Hl7Segment msh) {
+        try {
             String[] copied = {
-                msh.getReceivingApplication().getNamespaceID().getValue(),
-                msh.getReceivingFacility().getNamespaceID().getValue(),
-                msh.getSendingApplication().getNamespaceID().getValue(),
-                msh.getSendingFacility().getNamespaceID().getValue(),
-                msh.getMessageType().getTriggerEvent().getValue(),
-                msh.getProcessingID().getProcessingID().getValue(),
-                msh.getVersionID().getVersionID().getValue(),
-                msh.getMessageControlID().getValue()
+                msh.raw(5, 0, 1, 1), // receiving application
+                msh.raw(6, 0, 1, 1), // receiving facility
+                msh.raw(3, 0, 1, 1), // sending application
+                msh.raw(4, 0, 1, 1), // sending facility
+                msh.raw(9, 0, 2, 1), // trigger event
+                msh.raw(11, 0, 1, 1), // processing id
+                msh.raw(12, 0, 1, 1), // version
+                msh.raw(10, 0, 1, 1) // control id
             };
             for (int i = 0; i < copied.length; i++) {
                 if (copied[i] == null) {
@@ -143,7 +191,7 @@ public final class Hl7Codec {
             ack.append('|').append(UUID.randomUUID()).append('|').append(copied[5]).append('|').append(copied[6])
                     .append("\rMSA|AA|").append(copied[7]).append('\r');
             return ack.toString();
-        } catch (HL7Exception | RuntimeException e) {
+        } catch (RuntimeException e) {
             return null;
         }
     }
@@ -163,6 +211,10 @@ public final class Hl7Codec {
      * A NAK with MSA-1 AE or AR and an ERR segment saying why. {@code inbound} is null when the message could not
      * be parsed: the header fields are then read from the raw text where possible.
      */
+    public String reject(Inbound inbound, String rawText, Hl7Rejection rejection) {
+        return reject(inbound == null ? null : inbound.hapi(), rawText, rejection);
+    }
+
     public String reject(Message inbound, String rawText, Hl7Rejection rejection) {
         HL7Exception error = new HL7Exception(rejection.describe(), rejection.errorCode());
         Message header = inbound != null ? inbound : headerOnly(rawText);

@@ -3,17 +3,7 @@ package io.vigil.hl7;
 import ca.uhn.hl7v2.AcknowledgmentCode;
 import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.HL7Exception;
-import ca.uhn.hl7v2.model.Composite;
 import ca.uhn.hl7v2.model.Message;
-import ca.uhn.hl7v2.model.Primitive;
-import ca.uhn.hl7v2.model.Type;
-import ca.uhn.hl7v2.model.Varies;
-import ca.uhn.hl7v2.model.v26.datatype.CWE;
-import ca.uhn.hl7v2.model.v26.datatype.CX;
-import ca.uhn.hl7v2.model.v26.datatype.EI;
-import ca.uhn.hl7v2.model.v26.datatype.HD;
-import ca.uhn.hl7v2.model.v26.datatype.IS;
-import ca.uhn.hl7v2.model.v26.datatype.PL;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_OBSERVATION;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_ORDER_OBSERVATION;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_PATIENT_RESULT;
@@ -23,10 +13,6 @@ import ca.uhn.hl7v2.model.v26.group.ORF_R04_QUERY_RESPONSE;
 import ca.uhn.hl7v2.model.v26.message.ORF_R04;
 import ca.uhn.hl7v2.model.v26.message.ORU_R01;
 import ca.uhn.hl7v2.model.v26.segment.MSH;
-import ca.uhn.hl7v2.model.v26.segment.OBR;
-import ca.uhn.hl7v2.model.v26.segment.OBX;
-import ca.uhn.hl7v2.model.v26.segment.PID;
-import ca.uhn.hl7v2.model.v26.segment.PV1;
 import io.vigil.model.DeviceInfo;
 import io.vigil.model.DeviceObservation;
 import io.vigil.model.Location;
@@ -52,7 +38,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the canonical observations out of a parsed IHE PCD-01 ORU^R01 (any version, parsed into v2.6 structures).
+ * Reads the canonical observations out of an IHE PCD-01 ORU^R01 (any version, read as v2.6 structures), read
+ * straight from its text ({@link Pcd01Text}) or parsed by HAPI: both readings go through the same steps here.
  * <p>
  * Rows that describe the device rather than measure the patient are not observations: rows coded in MDC
  * partition 1 (object infrastructure: MDS, VMD, channel, attributes) or partition 8 (PHD device
@@ -82,6 +69,8 @@ public final class Pcd01Extractor {
     }
 
     /**
+     * A message HAPI parsed (any structure; only ORU^R01 and ORF^R04 carry observations).
+     *
      * @param receivedAt when the frame arrived
      * @param payloadSha256 hex SHA-256 of the frame as received
      */
@@ -91,30 +80,28 @@ public final class Pcd01Extractor {
                     "MSH-9", "message type " + message.getName() + " is not accepted here (ORU^R01, or ORF^R04 from monitors that answer queries)");
         }
         try {
-            MSH msh = (MSH) message.get("MSH");
-            String controlId = value(msh.getMessageControlID());
-            if (controlId == null) {
-                throw new Hl7Rejection(AcknowledgmentCode.AE, ErrorCode.REQUIRED_FIELD_MISSING, "VIGIL-HL7-003",
-                        "MSH-10", "message control id is missing");
-            }
-            HD sendingApp = msh.getSendingApplication();
-            String sender = value(sendingApp.getNamespaceID()) != null ? value(sendingApp.getNamespaceID())
-                    : value(sendingApp.getUniversalID());
-            Source source = new Source(PROTOCOL, sender == null ? "unknown" : sender, controlId,
-                    value(msh.getProcessingID().getProcessingID()), receivedAt, payloadSha256);
-            List<PatientGroup> groups = message instanceof ORU_R01 oru ? groups(oru) : groups((ORF_R04) message);
-            return extract(msh, groups, source);
+            Hl7Segment msh = new HapiSegment((MSH) message.get("MSH"));
+            return extract(msh, message instanceof ORU_R01 oru ? groups(oru) : groups((ORF_R04) message), receivedAt,
+                    payloadSha256);
         } catch (HL7Exception e) {
             throw new Hl7Rejection(AcknowledgmentCode.AE, ErrorCode.APPLICATION_INTERNAL_ERROR, "VIGIL-HL7-009",
                     null, "structure could not be read: " + e.getMessage());
         }
     }
 
-    /** The patient, visit and orders of a result message, whatever its structure. */
-    private record PatientGroup(PID pid, PV1 pv1, List<OrderGroup> orders) {
+    /** A message read by {@link Hl7Codec#read}: from its text when that reading is plain, else by HAPI. */
+    public ObservationBatch extract(Hl7Codec.Inbound message, Instant receivedAt, String payloadSha256) throws Hl7Rejection {
+        if (message.text() != null) {
+            return extract(message.text().msh(), message.text().groups(), receivedAt, payloadSha256);
+        }
+        return extract(message.hapi(), receivedAt, payloadSha256);
     }
 
-    private record OrderGroup(OBR obr, List<OBX> rows) {
+    /** The patient, visit and orders of a result message, whatever its structure (absent segments: ABSENT). */
+    record PatientGroup(Hl7Segment pid, Hl7Segment pv1, List<OrderGroup> orders) {
+    }
+
+    record OrderGroup(Hl7Segment obr, List<Hl7Segment> rows) {
     }
 
     private static List<PatientGroup> groups(ORU_R01 oru) throws HL7Exception {
@@ -122,13 +109,14 @@ public final class Pcd01Extractor {
         for (ORU_R01_PATIENT_RESULT result : oru.getPATIENT_RESULTAll()) {
             List<OrderGroup> orders = new ArrayList<>();
             for (ORU_R01_ORDER_OBSERVATION order : result.getORDER_OBSERVATIONAll()) {
-                List<OBX> rows = new ArrayList<>();
+                List<Hl7Segment> rows = new ArrayList<>();
                 for (ORU_R01_OBSERVATION row : order.getOBSERVATIONAll()) {
-                    rows.add(row.getOBX());
+                    rows.add(new HapiSegment(row.getOBX()));
                 }
-                orders.add(new OrderGroup(order.getOBR(), rows));
+                orders.add(new OrderGroup(new HapiSegment(order.getOBR()), rows));
             }
-            groups.add(new PatientGroup(result.getPATIENT().getPID(), result.getPATIENT().getVISIT().getPV1(), orders));
+            groups.add(new PatientGroup(new HapiSegment(result.getPATIENT().getPID()),
+                    new HapiSegment(result.getPATIENT().getVISIT().getPV1()), orders));
         }
         return groups;
     }
@@ -139,37 +127,46 @@ public final class Pcd01Extractor {
         for (ORF_R04_QUERY_RESPONSE response : orf.getQUERY_RESPONSEAll()) {
             List<OrderGroup> orders = new ArrayList<>();
             for (ORF_R04_ORDER order : response.getORDERAll()) {
-                List<OBX> rows = new ArrayList<>();
+                List<Hl7Segment> rows = new ArrayList<>();
                 for (ORF_R04_OBSERVATION row : order.getOBSERVATIONAll()) {
-                    rows.add(row.getOBX());
+                    rows.add(new HapiSegment(row.getOBX()));
                 }
-                orders.add(new OrderGroup(order.getOBR(), rows));
+                orders.add(new OrderGroup(new HapiSegment(order.getOBR()), rows));
             }
-            groups.add(new PatientGroup(response.getPATIENT().getPID(), null, orders));
+            groups.add(new PatientGroup(new HapiSegment(response.getPATIENT().getPID()), Hl7Segment.ABSENT, orders));
         }
         return groups;
     }
 
-    private ObservationBatch extract(MSH msh, List<PatientGroup> groups, Source source) throws HL7Exception, Hl7Rejection {
-        String gatewayEui = eui64Of(msh.getSendingApplication());
-        OffsetDateTime messageTime = time(msh.getDateTimeOfMessage().getValue(), "MSH-7");
+    private ObservationBatch extract(Hl7Segment msh, List<PatientGroup> groups, Instant receivedAt, String payloadSha256)
+            throws Hl7Rejection {
+        String controlId = Hl7Segment.stripped(msh.raw(10, 0, 1, 1));
+        if (controlId == null) {
+            throw new Hl7Rejection(AcknowledgmentCode.AE, ErrorCode.REQUIRED_FIELD_MISSING, "VIGIL-HL7-003",
+                    "MSH-10", "message control id is missing");
+        }
+        String sender = msh.text(3, 1) != null ? msh.text(3, 1) : msh.text(3, 2);
+        Source source = new Source(PROTOCOL, sender == null ? "unknown" : sender, controlId, msh.text(11, 1),
+                receivedAt, payloadSha256);
+        String gatewayEui = "EUI-64".equalsIgnoreCase(msh.text(3, 3)) ? normalisedEui(msh.text(3, 2)) : null;
+        OffsetDateTime messageTime = time(msh.raw(7, 0, 1, 1), "MSH-7");
         List<DeviceObservation> observations = new ArrayList<>();
         int waveforms = 0;
         int skipped = 0;
         int obxCount = 0;
         for (PatientGroup group : groups) {
             PatientRef patient = patient(group.pid());
-            Location location = group.pv1() == null ? null : location(group.pv1());
+            Location location = location(group.pv1());
             for (OrderGroup order : group.orders()) {
-                OBR obr = order.obr();
-                OffsetDateTime orderTime = time(obr.getObservationDateTime().getValue(), "OBR-7");
+                Hl7Segment obr = order.obr();
+                OffsetDateTime orderTime = time(obr.raw(7, 0, 1, 1), "OBR-7");
                 DeviceInfo device = orderDevice(order.rows(), obr, gatewayEui);
-                for (OBX obx : order.rows()) {
+                for (Hl7Segment obx : order.rows()) {
                     if (obx.isEmpty()) {
                         continue;
                     }
                     obxCount++;
-                    String valueType = value(obx.getValueType());
+                    String valueType = obx.text(2);
                     if ("NA".equals(valueType) || "MA".equals(valueType)) {
                         waveforms++;
                         continue;
@@ -195,13 +192,13 @@ public final class Pcd01Extractor {
         return new ObservationBatch(source, List.copyOf(observations), waveforms, skipped);
     }
 
-    private DeviceObservation observation(OBX obx, ObservationCode code, String valueType, Source source,
+    private DeviceObservation observation(Hl7Segment obx, ObservationCode code, String valueType, Source source,
                                           PatientRef patient, Location location, DeviceInfo orderDevice,
-                                          OffsetDateTime fallbackTime) throws Hl7Rejection, HL7Exception {
-        String where = "OBX set id " + value(obx.getSetIDOBX());
+                                          OffsetDateTime fallbackTime) throws Hl7Rejection {
+        String where = "OBX set id " + obx.text(1);
         Optional<CodeEntry> entry = terminology.byMdc(code.mdcCode());
         ObservationValue value = value(obx, valueType, entry, where);
-        OffsetDateTime effective = time(obx.getDateTimeOfTheObservation().getValue(), "OBX-14 (" + where + ")");
+        OffsetDateTime effective = time(obx.raw(14, 0, 1, 1), "OBX-14 (" + where + ")");
         if (effective == null) {
             effective = fallbackTime;
         }
@@ -210,19 +207,19 @@ public final class Pcd01Extractor {
                     "OBX-14 (" + where + ")", "no observation time in OBX-14, OBR-7 or MSH-7");
         }
         Set<String> flags = new LinkedHashSet<>();
-        for (IS flag : obx.getAbnormalFlags()) {
-            String f = value(flag);
+        for (int rep = 0; rep < obx.repetitions(8); rep++) {
+            String f = obx.text(8, rep, 1, 1);
             if (f != null) {
                 flags.add(f.toUpperCase(Locale.ROOT));
             }
         }
-        DeviceInfo device = rowDevice(obx).orElse(orderDevice).withContainment(value(obx.getObservationSubID()));
+        DeviceInfo device = rowDevice(obx).orElse(orderDevice).withContainment(obx.text(4));
         return new DeviceObservation(source, device, patient, location, code, value, effective,
-                status(value(obx.getObservationResultStatus())), Set.copyOf(flags),
-                alarmLimits(value(obx.getReferencesRange())), entry.map(CodeEntry::panelRole).orElse(null));
+                status(obx.text(11)), Set.copyOf(flags), alarmLimits(obx.text(7)),
+                entry.map(CodeEntry::panelRole).orElse(null));
     }
 
-    private ObservationValue value(OBX obx, String valueType, Optional<CodeEntry> entry, String where)
+    private ObservationValue value(Hl7Segment obx, String valueType, Optional<CodeEntry> entry, String where)
             throws Hl7Rejection {
         String raw = firstValue(obx);
         if ("NM".equals(valueType)) {
@@ -233,9 +230,8 @@ public final class Pcd01Extractor {
                 throw new Hl7Rejection(AcknowledgmentCode.AE, ErrorCode.DATA_TYPE_ERROR, "VIGIL-HL7-007",
                         "OBX-5 (" + where + ")", "numeric value expected, got '" + abbreviate(raw) + "'");
             }
-            CWE units = obx.getUnits();
-            String unitCode = value(units.getIdentifier());
-            String unitText = value(units.getText());
+            String unitCode = obx.text(6, 1);
+            String unitText = obx.text(6, 2);
             String sent = unitCode != null ? unitCode : unitText;
             String ucum = terminology.ucum(unitCode)
                     .or(() -> terminology.ucum(unitText))
@@ -253,30 +249,30 @@ public final class Pcd01Extractor {
      * system with a code map (vigil.hl7.code-maps, e.g. Philips MDIL) is translated through it; null when the
      * code map says to ignore the code.
      */
-    private ObservationCode code(OBX obx) throws Hl7Rejection {
-        CWE id = obx.getObservationIdentifier();
+    private ObservationCode code(Hl7Segment obx) throws Hl7Rejection {
         String mdc = null;
         String refId = null;
         String loinc = null;
-        if (MDC.equalsIgnoreCase(value(id.getNameOfCodingSystem()))) {
-            mdc = value(id.getIdentifier());
-            refId = value(id.getText());
-        } else if (isLoinc(value(id.getNameOfCodingSystem()))) {
-            loinc = value(id.getIdentifier());
+        String system = obx.text(3, 3);
+        String alternateSystem = obx.text(3, 6);
+        if (MDC.equalsIgnoreCase(system)) {
+            mdc = obx.text(3, 1);
+            refId = obx.text(3, 2);
+        } else if (isLoinc(system)) {
+            loinc = obx.text(3, 1);
         }
-        if (MDC.equalsIgnoreCase(value(id.getNameOfAlternateCodingSystem()))) {
-            mdc = value(id.getAlternateIdentifier());
-            refId = value(id.getAlternateText());
-        } else if (loinc == null && isLoinc(value(id.getNameOfAlternateCodingSystem()))) {
-            loinc = value(id.getAlternateIdentifier());
+        if (MDC.equalsIgnoreCase(alternateSystem)) {
+            mdc = obx.text(3, 4);
+            refId = obx.text(3, 5);
+        } else if (loinc == null && isLoinc(alternateSystem)) {
+            loinc = obx.text(3, 4);
         }
-        if (mdc == null && loinc == null && value(id.getNameOfCodingSystem()) != null) {
-            String system = value(id.getNameOfCodingSystem());
-            String vendorCode = value(id.getIdentifier());
+        if (mdc == null && loinc == null && system != null) {
+            String vendorCode = obx.text(3, 1);
             if (vendorCodes.maps(system)) {
                 CodeMaps.VendorCode row = vendorCodes.lookup(system, vendorCode).orElseThrow(() -> new Hl7Rejection(
                         AcknowledgmentCode.AE, ErrorCode.REQUIRED_FIELD_MISSING, "VIGIL-HL7-008",
-                        "OBX-3 (OBX set id " + value(obx.getSetIDOBX()) + ")", "code " + vendorCode + " of coding system "
+                        "OBX-3 (OBX set id " + obx.text(1) + ")", "code " + vendorCode + " of coding system "
                         + system + " is not in its code map (" + vendorCodes.mapName(system) + ".csv)"));
                 if (row.ignore()) {
                     return null;
@@ -288,15 +284,15 @@ public final class Pcd01Extractor {
         }
         if (mdc == null && loinc == null) {
             // Devices that omit the coding system still send MDC numbers
-            String bare = value(id.getIdentifier());
+            String bare = obx.text(3, 1);
             if (bare != null && NUMBER.matcher(bare).matches()) {
                 mdc = bare;
-                refId = value(id.getText());
+                refId = obx.text(3, 2);
             }
         }
         if (mdc == null && loinc == null) {
             throw new Hl7Rejection(AcknowledgmentCode.AE, ErrorCode.REQUIRED_FIELD_MISSING, "VIGIL-HL7-008",
-                    "OBX-3 (OBX set id " + value(obx.getSetIDOBX()) + ")", "no MDC or LOINC code in OBX-3");
+                    "OBX-3 (OBX set id " + obx.text(1) + ")", "no MDC or LOINC code in OBX-3");
         }
         Optional<CodeEntry> entry = terminology.byMdc(mdc);
         String mappedLoinc = entry.map(CodeEntry::loinc).orElse(null);
@@ -305,33 +301,34 @@ public final class Pcd01Extractor {
                 mappedLoinc != null ? mappedLoinc : loinc, display, loinc);
     }
 
-    private static boolean isDeviceRow(OBX obx, ObservationCode code) {
-        return isDeviceDescriptionCode(code.mdcCode()) || "X".equals(value(obx.getObservationResultStatus()));
+    private static boolean isDeviceRow(Hl7Segment obx, ObservationCode code) {
+        return isDeviceDescriptionCode(code.mdcCode()) || "X".equals(obx.text(11));
     }
 
-    private PatientRef patient(PID pid) {
-        CX chosen = null;
-        for (CX cx : pid.getPatientIdentifierList()) {
-            if (value(cx.getIDNumber()) == null) {
+    /** PID-3: the first identifier with a value, an MR one preferred; the system from its assigning authority. */
+    private PatientRef patient(Hl7Segment pid) {
+        int chosen = -1;
+        String chosenType = null;
+        for (int rep = 0; rep < pid.repetitions(3); rep++) {
+            if (pid.text(3, rep, 1, 1) == null) {
                 continue;
             }
-            String type = value(cx.getIdentifierTypeCode());
-            if (chosen == null || ("MR".equals(type) && !"MR".equals(value(chosen.getIdentifierTypeCode())))) {
-                chosen = cx;
+            String type = pid.text(3, rep, 5, 1);
+            if (chosen < 0 || ("MR".equals(type) && !"MR".equals(chosenType))) {
+                chosen = rep;
+                chosenType = type;
             }
         }
-        if (chosen == null) {
+        if (chosen < 0) {
             return PatientRef.UNRESOLVED;
         }
-        HD authority = chosen.getAssigningAuthority();
-        String assigner = value(authority.getNamespaceID());
-        return new PatientRef(identifierSystems.systemFor(assigner != null ? assigner : value(authority.getUniversalID())),
-                value(chosen.getIDNumber()));
+        String assigner = pid.text(3, chosen, 4, 1);
+        return new PatientRef(identifierSystems.systemFor(assigner != null ? assigner : pid.text(3, chosen, 4, 2)),
+                pid.text(3, chosen, 1, 1));
     }
 
-    private static Location location(PV1 pv1) {
-        PL pl = pv1.getAssignedPatientLocation();
-        Location location = new Location(value(pl.getPointOfCare()), value(pl.getRoom()), value(pl.getBed()));
+    private static Location location(Hl7Segment pv1) {
+        Location location = new Location(pv1.text(3, 1), pv1.text(3, 2), pv1.text(3, 3));
         return location.isEmpty() ? null : location;
     }
 
@@ -339,28 +336,28 @@ public final class Pcd01Extractor {
      * The device of an order: the EUI-64 on its MDS row (OBX-18), else the order's EUI-64 (OBR-3, OBR-2: in PHD
      * style these name the gateway), else the sending gateway's EUI-64 (MSH-3), else the MDS row's serial.
      */
-    private DeviceInfo orderDevice(List<OBX> rows, OBR obr, String gatewayEui) throws HL7Exception {
+    private DeviceInfo orderDevice(List<Hl7Segment> rows, Hl7Segment obr, String gatewayEui) {
         String kind = null;
         String serial = null;
         String mdsEui = null;
-        for (OBX obx : rows) {
-            String code = value(obx.getObservationIdentifier().getIdentifier());
-            String subId = value(obx.getObservationSubID());
+        for (Hl7Segment obx : rows) {
+            String code = obx.text(3, 1);
+            String subId = obx.text(4);
             boolean topLevel = subId != null && TOP_LEVEL_SUB_ID.matcher(subId).matches();
             if (kind == null && topLevel && isDeviceDescriptionCode(code)) {
                 kind = code;
                 mdsEui = rowDevice(obx).map(DeviceInfo::id).orElse(null);
-                if (obx.getEquipmentInstanceIdentifierReps() > 0) {
-                    serial = value(obx.getEquipmentInstanceIdentifier(0).getEntityIdentifier());
+                if (obx.repetitions(18) > 0) {
+                    serial = obx.text(18, 0, 1, 1);
                 }
             }
         }
         String eui = mdsEui;
         if (eui == null) {
-            eui = eui64Of(obr.getFillerOrderNumber());
+            eui = eui64Of(obr, 3, 0);
         }
         if (eui == null) {
-            eui = eui64Of(obr.getPlacerOrderNumber());
+            eui = eui64Of(obr, 2, 0);
         }
         if (eui == null) {
             eui = gatewayEui;
@@ -381,9 +378,9 @@ public final class Pcd01Extractor {
     }
 
     /** A device named on the row itself (OBX-18), when it is an EUI-64. */
-    private static Optional<DeviceInfo> rowDevice(OBX obx) {
-        for (EI ei : obx.getEquipmentInstanceIdentifier()) {
-            String eui = eui64Of(ei);
+    private static Optional<DeviceInfo> rowDevice(Hl7Segment obx) {
+        for (int rep = 0; rep < obx.repetitions(18); rep++) {
+            String eui = eui64Of(obx, 18, rep);
             if (eui != null) {
                 return Optional.of(new DeviceInfo(eui, "EUI-64", null, null, null));
             }
@@ -395,16 +392,13 @@ public final class Pcd01Extractor {
      * EUI-64 from an EI sent as id^ns^universal-id^EUI-64, id^^^EUI-64, id^EUI-64, or (GE) 16 hex digits in the
      * entity id with the model as namespace (080019FFFE0B4020^B40_GE).
      */
-    private static String eui64Of(EI ei) {
-        if ("EUI-64".equalsIgnoreCase(value(ei.getUniversalIDType()))) {
-            String universal = value(ei.getUniversalID());
-            return normalisedEui(universal != null ? universal : value(ei.getEntityIdentifier()));
+    private static String eui64Of(Hl7Segment segment, int field, int rep) {
+        String entityId = segment.text(field, rep, 1, 1);
+        if ("EUI-64".equalsIgnoreCase(segment.text(field, rep, 4, 1))) {
+            String universal = segment.text(field, rep, 3, 1);
+            return normalisedEui(universal != null ? universal : entityId);
         }
-        return normalisedEui(value(ei.getEntityIdentifier()));
-    }
-
-    private static String eui64Of(HD hd) {
-        return "EUI-64".equalsIgnoreCase(value(hd.getUniversalIDType())) ? normalisedEui(value(hd.getUniversalID())) : null;
+        return normalisedEui(entityId);
     }
 
     private static String normalisedEui(String id) {
@@ -458,39 +452,13 @@ public final class Pcd01Extractor {
         }
     }
 
-    private static String firstValue(OBX obx) {
-        if (obx.getObservationValueReps() == 0) {
-            return null;
-        }
-        Varies varies = obx.getObservationValue(0);
-        return value(varies.getData());
+    /** OBX-5's first repetition, as HAPI reads it for the row's OBX-2 type. */
+    private static String firstValue(Hl7Segment obx) {
+        return obx.repetitions(5) == 0 ? null : obx.value(5, 0);
     }
 
     private static boolean isLoinc(String system) {
         return "LN".equalsIgnoreCase(system) || "LOINC".equalsIgnoreCase(system);
-    }
-
-    /** The text of a field: a primitive's value, or a composite's first non-empty component, trimmed. */
-    static String value(Type type) {
-        if (type == null) {
-            return null;
-        }
-        if (type instanceof Varies varies) {
-            return value(varies.getData());
-        }
-        if (type instanceof Primitive primitive) {
-            String v = primitive.getValue();
-            return v == null || v.isBlank() ? null : v.strip();
-        }
-        if (type instanceof Composite composite) {
-            for (Type component : composite.getComponents()) {
-                String v = value(component);
-                if (v != null) {
-                    return v;
-                }
-            }
-        }
-        return null;
     }
 
     private static String abbreviate(String s) {

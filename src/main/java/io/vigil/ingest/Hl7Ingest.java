@@ -2,7 +2,6 @@ package io.vigil.ingest;
 
 import ca.uhn.hl7v2.AcknowledgmentCode;
 import ca.uhn.hl7v2.ErrorCode;
-import ca.uhn.hl7v2.model.Message;
 import io.vigil.hl7.Hl7Codec;
 import io.vigil.hl7.Hl7Rejection;
 import io.vigil.hl7.Pcd01Extractor;
@@ -55,13 +54,13 @@ public class Hl7Ingest {
         byte[] frame = exchange.getIn().getBody(byte[].class);
         String sha256 = Hashes.sha256(frame);
         String text = codec.decode(frame);
-        Message message = null;
+        Hl7Codec.Inbound message = null;
         try {
             if (frame.length > maxMessageBytes) {
                 throw new Hl7Rejection(AcknowledgmentCode.AR, ErrorCode.APPLICATION_INTERNAL_ERROR, "VIGIL-HL7-011", null,
                         "message of " + frame.length + " bytes exceeds vigil.mllp.max-message-bytes (" + maxMessageBytes + ")");
             }
-            message = codec.parse(text);
+            message = codec.read(text);
             exchange.setProperty(PARSED, message);
             ObservationBatch batch = extractor.extract(message, Instant.now(), sha256);
             exchange.setProperty(FhirProcessing.BATCH, batch);
@@ -83,8 +82,7 @@ public class Hl7Ingest {
 
     /** MSA|AA, sent once what came of the message is on a durable queue. */
     public void acknowledge(Exchange exchange) {
-        Message message = exchange.getProperty(PARSED, Message.class);
-        exchange.setProperty(MLLP_ACK, codec.accept(message));
+        exchange.setProperty(MLLP_ACK, codec.accept(exchange.getProperty(PARSED, Hl7Codec.Inbound.class)));
         accepted.incrementAndGet();
         LOG.debug("ACK {} ({} observations)", exchange.getIn().getHeader(IngestHeaders.CONTROL_ID),
                 exchange.getIn().getHeader(IngestHeaders.OBSERVATION_COUNT));
@@ -96,7 +94,7 @@ public class Hl7Ingest {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Hl7Rejection rejection = new Hl7Rejection(AcknowledgmentCode.AE, ErrorCode.APPLICATION_INTERNAL_ERROR,
                 "VIGIL-HL7-010", null, "the message could not be stored; send it again");
-        exchange.setProperty(MLLP_ACK, codec.reject(exchange.getProperty(PARSED, Message.class), null, rejection));
+        exchange.setProperty(MLLP_ACK, codec.reject(exchange.getProperty(PARSED, Hl7Codec.Inbound.class), null, rejection));
         LOG.error("NAK AE VIGIL-HL7-010 for control id {}: store failed: {}",
                 exchange.getIn().getHeader(IngestHeaders.CONTROL_ID), cause == null ? "unknown" : cause.toString());
     }

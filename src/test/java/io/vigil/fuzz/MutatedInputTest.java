@@ -104,9 +104,9 @@ class MutatedInputTest {
 
     private static String readHl7(byte[] frame, String sample, int index) {
         String text = TestPipeline.CODEC.decode(frame);
-        ca.uhn.hl7v2.model.Message message = null;
+        io.vigil.hl7.Hl7Codec.Inbound message = null;
         try {
-            message = TestPipeline.CODEC.parse(text);
+            message = TestPipeline.CODEC.read(text);
             TestPipeline.EXTRACTOR.extract(message, Instant.now(), "0");
             return "accepted";
         } catch (Hl7Rejection r) {

@@ -90,7 +90,7 @@ class Hl7CodecTest {
     void shouldNakGarbageWithoutEchoingIt() {
         String garbage = "\u0000\u0001 this is not HL7 at all";
         assertThatThrownBy(() -> codec.parse(garbage)).isInstanceOfSatisfying(Hl7Rejection.class, r -> {
-            String nak = codec.reject(null, garbage, r);
+            String nak = codec.reject((Hl7Codec.Inbound) null, garbage, r);
             assertThat(nak).startsWith("MSH|").contains("MSA|AR").contains("VIGIL-HL7-001");
         });
     }
@@ -100,7 +100,7 @@ class Hl7CodecTest {
         String broken = "MSH|^~\\&|DEV||||20240101000000||ORU^R01^ORU_R01|CTRL42|P|2.6\rOBX|1|NM|\u0000bad^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
         Hl7Rejection rejection = new Hl7Rejection(AcknowledgmentCode.AR, ErrorCode.APPLICATION_INTERNAL_ERROR,
                 "VIGIL-HL7-002", null, "parse error");
-        String nak = codec.reject(null, broken, rejection);
+        String nak = codec.reject((Hl7Codec.Inbound) null, broken, rejection);
         assertThat(nak).contains("MSA|AR|CTRL42");
     }
 

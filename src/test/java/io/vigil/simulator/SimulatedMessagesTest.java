@@ -2,6 +2,7 @@ package io.vigil.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.hl7.Pcd01Text;
 import io.vigil.ingest.DeviceJsonReader;
 import io.vigil.model.ObservationBatch;
 import io.vigil.support.FhirValidation;
@@ -29,6 +30,17 @@ class SimulatedMessagesTest {
             assertThat(o.device().id()).isEqualTo(bed.eui64());
         });
         assertThat(FhirValidation.errors(TestPipeline.bundle(batch))).isEmpty();
+    }
+
+    @Test
+    void theLoadToolsMessagesTakeThePlainTextReading() throws Exception {
+        // what the load figures measure is the reading real PCD-01 gateways get: straight from the text, not HAPI
+        for (boolean periodic : new boolean[] {false, true}) {
+            String message = SimulatedMessages.pcd01(bed, vitals, time, "SIM-2", periodic);
+            assertThat(Pcd01Text.read(message.strip())).as("periodic %s", periodic).isNotNull();
+            assertThat(TestPipeline.extract(message))
+                    .isEqualTo(TestPipeline.EXTRACTOR.extract(TestPipeline.CODEC.parse(message), Instant.parse("2026-01-01T00:00:00Z"), "0"));
+        }
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class TestPipeline {
     }
 
     public static ObservationBatch extract(String hl7) throws Hl7Rejection {
-        return EXTRACTOR.extract(CODEC.parse(hl7), Instant.parse("2026-01-01T00:00:00Z"), "0");
+        return EXTRACTOR.extract(CODEC.read(hl7), Instant.parse("2026-01-01T00:00:00Z"), "0");
     }
 
     /** The bundle of a batch without rules (no exclusions, no clinical conclusions). */
