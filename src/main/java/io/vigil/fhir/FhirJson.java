@@ -45,7 +45,7 @@ public final class FhirJson {
 
     /** The resource's JSON, or null when it holds something this writer leaves to HAPI. */
     public static String write(Resource resource) {
-        StringWriter out = new StringWriter(4096);
+        StringWriter out = new StringWriter(16384);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             new FhirJson(json).resource(resource);
         } catch (NotWritten e) {
