@@ -64,6 +64,7 @@ class TextReadingTest {
                 fromText++;
             }
         }
+        System.out.println("messages read from their text: " + fromText + " of " + messages.size());
         // 02-05 and the written vitals are plain ORU^R01 (five of 04's versions); 01 (escapes), the ADT, text-report,
         // ORF^R04 and 2.7 messages go to HAPI
         assertThat(fromText).isGreaterThanOrEqualTo(30);
