@@ -116,11 +116,7 @@ public final class Hl7Codec {
         }
     }
 
-    /**
-     * MSA|AA, MSH-9 ACK^&lt;trigger&gt;^ACK: the header HAPI's generateACK writes (sender and receiver swapped, their
-     * first components), written directly from the inbound MSH on the hot path; HAPI builds it when a copied value
-     * would need escaping or the message uses other encoding characters.
-     */
+    /** The ACK of a message {@link #read} read: as {@link #accept(Message)} writes it, whoever read the message. */
     public String accept(Inbound inbound) {
         if (inbound.text() != null) {
             String direct = acceptDirectly(inbound.text().msh());
@@ -130,12 +126,17 @@ public final class Hl7Codec {
             try {
                 return accept(parser.parse(inbound.text().text()));
             } catch (HL7Exception e) {
-                return fresh(AcknowledgmentCode.AA, inbound.text().msh().raw(10, 0, 1, 1), null);
+                return fresh(AcknowledgmentCode.AA, echoable(inbound.text().msh().raw(10, 0, 1, 1)), null);
             }
         }
         return accept(inbound.hapi());
     }
 
+    /**
+     * MSA|AA, MSH-9 ACK^&lt;trigger&gt;^ACK: the header HAPI's generateACK writes (sender and receiver swapped, their
+     * first components), written directly from the inbound MSH on the hot path; HAPI builds it when a copied value
+     * would need escaping or the message uses other encoding characters.
+     */
     public String accept(Message inbound) {
         String direct = acceptDirectly(inbound);
         if (direct != null) {
@@ -208,13 +209,17 @@ public final class Hl7Codec {
     }
 
     /**
-     * A NAK with MSA-1 AE or AR and an ERR segment saying why. {@code inbound} is null when the message could not
-     * be parsed: the header fields are then read from the raw text where possible.
+     * The NAK of a message {@link #read} read (null when none was): for one read from its text, the header it echoes is
+     * parsed again from the raw text.
      */
     public String reject(Inbound inbound, String rawText, Hl7Rejection rejection) {
         return reject(inbound == null ? null : inbound.hapi(), rawText, rejection);
     }
 
+    /**
+     * A NAK with MSA-1 AE or AR and an ERR segment saying why. {@code inbound} is null when the message could not
+     * be parsed: the header fields are then read from the raw text where possible.
+     */
     public String reject(Message inbound, String rawText, Hl7Rejection rejection) {
         HL7Exception error = new HL7Exception(rejection.describe(), rejection.errorCode());
         Message header = inbound != null ? inbound : headerOnly(rawText);
@@ -252,11 +257,15 @@ public final class Hl7Codec {
             return null;
         }
         try {
-            String id = ((ca.uhn.hl7v2.model.Segment) message.get("MSH")).getField(10, 0).encode();
-            return id == null || id.isBlank() || id.length() > 199 ? null : id.replaceAll("[^\\x20-\\x7E]", "");
+            return echoable(((ca.uhn.hl7v2.model.Segment) message.get("MSH")).getField(10, 0).encode());
         } catch (HL7Exception | RuntimeException e) {
             return null;
         }
+    }
+
+    /** A control id as an acknowledgement may echo it: printable ASCII, at most 199 characters; else none. */
+    private static String echoable(String id) {
+        return id == null || id.isBlank() || id.length() > 199 ? null : id.replaceAll("[^\\x20-\\x7E]", "");
     }
 
     /** The inbound MSH alone, so that a NAK can echo MSH-10 of a message whose body does not parse. */
