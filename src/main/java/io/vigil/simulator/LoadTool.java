@@ -241,8 +241,9 @@ public final class LoadTool {
                     }
                     long t0 = System.nanoTime();
                     String ack = connection.send(hl7.getBytes(StandardCharsets.UTF_8));
-                    mllpLatency.record(System.nanoTime() - t0);
+                    long latency = System.nanoTime() - t0;
                     if (ack.contains("MSA|AA|")) {
+                        mllpLatency.record(latency); // the ACK table counts acknowledgements, not NAKs
                         acked.incrementAndGet();
                         observationsAcked.addAndGet(SimulatedMessages.pcd01Observations(periodic));
                     } else {
