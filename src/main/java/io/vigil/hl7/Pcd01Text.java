@@ -23,8 +23,9 @@ import java.util.Set;
 public final class Pcd01Text {
 
     private static final Set<String> VERSIONS = Set.of("2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6");
-    /** OBX-2 values read here, and how many components HAPI reads in OBX-5 for each (1: a primitive). */
-    private static final Map<String, Integer> VALUE_TYPES = Map.of("NM", 1, "ST", 1, "TX", 1, "CWE", 9, "NA", 4, "MA", 6);
+    /** OBX-2 values read here: primitives, CWE (9 components, read as HAPI's composite), waveforms (not read). */
+    private static final Set<String> VALUE_TYPES = Set.of("NM", "ST", "TX", "CWE", "NA", "MA");
+    private static final int CWE_COMPONENTS = 9;
     /** Per segment name, HAPI's maximum repetitions of each field (index = field number; 0: unlimited). */
     private static final Map<String, int[]> MAX_REPETITIONS = maxRepetitions();
 
@@ -202,15 +203,14 @@ public final class Pcd01Text {
             if (max == null || first != "MSH".equals(name)) {
                 return null;
             }
-            boolean msh = first;
             int[] ends = new int[16];
             int tokens = 0;
             boolean repeated = false;
             for (int i = 3; i <= text.length(); i++) {
                 char c = i < text.length() ? text.charAt(i) : '|';
                 if (c == '|') {
-                    if (tokens > 0 && (!msh || tokens > 1)) {
-                        int field = msh ? tokens + 1 : tokens;
+                    if (tokens > 0 && (!first || tokens > 1)) {
+                        int field = first ? tokens + 1 : tokens;
                         if (repeated && (field >= max.length || max[field] == 1)) {
                             return null;
                         }
@@ -222,11 +222,11 @@ public final class Pcd01Text {
                     repeated = false;
                 } else if (c == '~') {
                     repeated = true;
-                } else if (c == '\\' && !(msh && tokens == 1)) {
+                } else if (c == '\\' && !(first && tokens == 1)) {
                     return null; // an escape sequence: HAPI unescapes it
                 }
             }
-            return new Line(name, text, msh, ends, tokens);
+            return new Line(name, text, first, ends, tokens);
         }
 
         /**
@@ -242,11 +242,10 @@ public final class Pcd01Text {
             if (type == null) {
                 return value < 0 || start(value) == ends[value];
             }
-            Integer components = VALUE_TYPES.get(type);
-            if (components == null) {
+            if (!VALUE_TYPES.contains(type)) {
                 return false;
             }
-            valueComponents = components;
+            valueComponents = "CWE".equals(type) ? CWE_COMPONENTS : 1;
             return true;
         }
 

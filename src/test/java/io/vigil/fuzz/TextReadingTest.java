@@ -101,26 +101,27 @@ class TextReadingTest {
     /** Compares both readings of one message; true when the appliance read it from its text. */
     private static boolean compare(String message, String what) throws Exception {
         Hl7Codec codec = TestPipeline.CODEC;
-        String byHapi;
-        ca.uhn.hl7v2.model.Message hapi = null;
-        try {
-            hapi = codec.parse(message);
-            ObservationBatch batch = TestPipeline.EXTRACTOR.extract(hapi, RECEIVED, "0");
-            byHapi = batch + "\n" + withoutTimeAndId(codec.accept(hapi));
-        } catch (Hl7Rejection r) {
-            byHapi = refusal(r) + "\n" + withoutTimeAndId(codec.reject(hapi, message, r));
-        }
-        String appliance;
-        Hl7Codec.Inbound inbound = null;
-        try {
-            inbound = codec.read(message);
-            ObservationBatch batch = TestPipeline.EXTRACTOR.extract(inbound, RECEIVED, "0");
-            appliance = batch + "\n" + withoutTimeAndId(codec.accept(inbound));
-        } catch (Hl7Rejection r) {
-            appliance = refusal(r) + "\n" + withoutTimeAndId(codec.reject(inbound, message, r));
-        }
+        Hl7Codec.Inbound[] read = new Hl7Codec.Inbound[1];
+        String byHapi = outcome(message, () -> new Hl7Codec.Inbound(null, codec.parse(message)), new Hl7Codec.Inbound[1]);
+        String appliance = outcome(message, () -> codec.read(message), read);
         assertThat(appliance).as("%s read by the appliance, against HAPI's reading:%n%s", what, message).isEqualTo(byHapi);
-        return inbound != null && inbound.text() != null;
+        return read[0] != null && read[0].text() != null;
+    }
+
+    private interface Reading {
+        Hl7Codec.Inbound read() throws Hl7Rejection;
+    }
+
+    /** The batch and the ACK, or the refusal and the NAK, of one reading; {@code read[0]}: the message as read. */
+    private static String outcome(String message, Reading reading, Hl7Codec.Inbound[] read) {
+        Hl7Codec codec = TestPipeline.CODEC;
+        try {
+            read[0] = reading.read();
+            ObservationBatch batch = TestPipeline.EXTRACTOR.extract(read[0], RECEIVED, "0");
+            return batch + "\n" + withoutTimeAndId(codec.accept(read[0]));
+        } catch (Hl7Rejection r) {
+            return refusal(r) + "\n" + withoutTimeAndId(codec.reject(read[0], message, r));
+        }
     }
 
     private static String refusal(Hl7Rejection r) {
