@@ -93,7 +93,8 @@ class StatusController {
                 "ignoredValues", vendors.getIgnoredValues()));
         status.put("deliveryBacklog", Map.of("limit", backlog.getLimit(), "holdingBack", backlog.isHoldingBack(),
                 "waits", backlog.getWaits()));
-        status.put("delivery", Map.of("delivered", delivery.getDelivered(), "failedAttempts", delivery.getFailedAttempts()));
+        status.put("delivery", Map.of("delivered", delivery.getDelivered(), "failedAttempts", delivery.getFailedAttempts(),
+                "transactions", delivery.getTransactions()));
         status.put("destinations", destinations.all().stream().map(d -> Map.of("name", d.name(), "baseUrl", d.baseUrl(),
                 "delivered", d.delivered(), "failedAttempts", d.failedAttempts(), "queue", d.queue())).toList());
         Map<String, Long> queues = new LinkedHashMap<>();

@@ -42,12 +42,16 @@ final class DeliveryBatch {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
-     * What a batch's consumer draws from the broker at once: about eighty bundles of a few KB, most of a batch of
-     * vigil.ehr.batch.max-bundles (100). With 64 KiB (about twenty) a batch taken from a backlog waited for the broker
-     * to refill the consumer's buffer four times, each a round trip through the broker's busy threads: the delivery
-     * consumer carried about 3,000 bundles a second on 2 cores instead of about 4,000 (docs/performance.md, change 19).
+     * What a batch's consumer draws from the broker at once, per bundle the batch may take: a bundle of one PCD-01
+     * message (about six observations) is about 3.3 KB, so a batch can be drawn in one go instead of the batch waiting
+     * for the broker to refill the consumer's buffer, each refill a round trip through the broker's busy threads.
+     * With 256 KiB for batches of 100 the delivery consumer carried about 3,000 bundles a second on 2 cores instead of
+     * about 4,000 (docs/performance.md, change 19); with 4 KiB a bundle and batches of up to 400 it kept up with
+     * 4,000 messages a second, where at 100 it held processing back (change 22).
      */
-    static final int HELD_BYTES = 262144;
+    static final int HELD_BYTES_PER_BUNDLE = 4096;
+    /** Most a batch's consumer holds, whatever the batch size (vigil.ehr.batch.max-bundles). */
+    static final int MOST_HELD_BYTES = 8 * 1024 * 1024;
 
     /** One member: its bundle and its headers (control id, patients, device time ...). */
     record Member(String bundle, Map<String, Object> headers) {
@@ -85,7 +89,7 @@ final class DeliveryBatch {
      * transacted session for at most {@code windowMillis} (0: only what is already waiting, so batches form from a
      * backlog and add no latency). The queue's own consumer takes one message at a time (window 0, BrokerAcceptors),
      * so what waits is within the batch's reach; the batch draws it with a consumer of its own that holds up to
-     * {@link #HELD_BYTES} at once instead of one broker round trip per bundle. What that consumer drew and the batch
+     * {@link #heldBytes} at once instead of one broker round trip per bundle. What that consumer drew and the batch
      * did not take goes back to the queue, in order, when it closes; what the batch took is acknowledged in the
      * route's transaction. On a session that is not Artemis's, the route's message goes alone.
      */
@@ -99,7 +103,7 @@ final class DeliveryBatch {
         members.add(first);
         long deadline = System.currentTimeMillis() + windowMillis;
         try (ClientConsumer consumer = artemis.getCoreSession()
-                .createConsumer(SimpleString.of(queue), null, HELD_BYTES, -1, false)) {
+                .createConsumer(SimpleString.of(queue), null, heldBytes(maxBundles), -1, false)) {
             while (members.size() < maxBundles) {
                 long wait = deadline - System.currentTimeMillis();
                 ClientMessage next = wait > 0 ? consumer.receive(wait) : consumer.receiveImmediate();
@@ -117,6 +121,11 @@ final class DeliveryBatch {
             throw jms;
         }
         return new DeliveryBatch(members);
+    }
+
+    /** Bytes a batch's consumer holds at once: enough for {@code maxBundles} bundles, up to {@link #MOST_HELD_BYTES}. */
+    static int heldBytes(int maxBundles) {
+        return (int) Math.min(MOST_HELD_BYTES, Math.max(64 * 1024L, (long) maxBundles * HELD_BYTES_PER_BUNDLE));
     }
 
     static DeliveryBatch single(Member only) {

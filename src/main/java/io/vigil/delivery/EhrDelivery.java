@@ -42,6 +42,7 @@ public class EhrDelivery {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong transactions = new AtomicLong();
     /** For DeliveryBacklog: time spent waiting for the EHR's answers, the last failure, the last delivery. */
     private final AtomicLong ehrWaitNanos = new AtomicLong();
     private volatile long lastFailureAt = System.nanoTime() - 2 * DeliveryBacklog.EHR_FAILURE_MEMORY;
@@ -91,6 +92,7 @@ public class EhrDelivery {
         if (batch == null) {
             batch = take(exchange, exchange.getIn().getBody(String.class));
             exchange.setProperty(DeliveryBatch.PROPERTY, batch);
+            transactions.incrementAndGet();
             if (batch.members.size() > 1) {
                 exchange.setProperty(DeliveryBatch.OTHERS, batch.others(exchange.getContext()));
                 batches.incrementAndGet();
@@ -246,6 +248,11 @@ public class EhrDelivery {
     @ManagedAttribute(description = "Transactions that carried more than one bundle (vigil.ehr.batch)")
     public long getBatches() {
         return batches.get();
+    }
+
+    @ManagedAttribute(description = "Delivery transactions begun (a batch of vigil.ehr.batch counts once, its retries not again)")
+    public long getTransactions() {
+        return transactions.get();
     }
 
     @ManagedAttribute(description = "Where bundles go: the EHR base URL, or the outbox")

@@ -83,6 +83,34 @@ class DeliveryBatchTakeTest {
         assertThat(remaining()).hasSize(30);
     }
 
+    @Test
+    void shouldTakeAFullBatchOfBundlesOfTheirRealSizeInOneGo() throws Exception {
+        // bundles the size of one PCD-01 message's (about 3.3 KB): a batch of 400 is taken whole from a backlog of
+        // 450, instead of ending when the consumer's first buffer runs dry; the rest stays on the queue in order
+        Session sender = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = sender.createProducer(sender.createQueue(QUEUE));
+        String padding = "x".repeat(3300);
+        for (int i = 31; i <= 450; i++) {
+            producer.send(sender.createTextMessage("{\"bundle\":" + i + ",\"pad\":\"" + padding + "\"}"));
+        }
+        sender.close();
+        Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+
+        DeliveryBatch batch = DeliveryBatch.take(new DeliveryBatch.Member("{}", Map.of()), session, QUEUE, 400, 0);
+        session.commit();
+
+        assertThat(batch.members).hasSize(400);
+        assertThat(remaining()).hasSize(51).allSatisfy(b -> assertThat(b).contains("\"pad\""))
+                .first().asString().startsWith("{\"bundle\":400,");
+    }
+
+    @Test
+    void shouldHoldEnoughForTheBatchWithinBounds() {
+        assertThat(DeliveryBatch.heldBytes(1)).isEqualTo(64 * 1024);
+        assertThat(DeliveryBatch.heldBytes(400)).isEqualTo(400 * DeliveryBatch.HELD_BYTES_PER_BUNDLE);
+        assertThat(DeliveryBatch.heldBytes(100_000)).isEqualTo(DeliveryBatch.MOST_HELD_BYTES);
+    }
+
     /** The bundles on the queue, browsed in queue order. */
     private List<String> remaining() throws Exception {
         List<String> out = new ArrayList<>();
