@@ -14,7 +14,10 @@ import org.springframework.stereotype.Component;
  * broker whether the queue exists each time a route sends to it by name);</li>
  * <li>the session cache holds a session for every sender that can run at once (each MLLP connection, each
  * consumer of the observations queue and of the MQTT inbox, and the other routes), so no send opens and closes a
- * broker session.</li>
+ * broker session;</li>
+ * <li>a producer may send {@value #PRODUCER_WINDOW_BYTES} bytes ahead of the broker's acknowledgement of them instead
+ * of Artemis's 64 KiB: the group commit (one producer sending for every MLLP connection) otherwise waited for
+ * send credits about 40 % of its time, about twenty bundles at a time.</li>
  * </ul>
  */
 @Component
@@ -22,6 +25,7 @@ class ClientSettings implements BeanPostProcessor {
 
     /** Sessions for routes other than MLLP connections and processing consumers (vendor, delivery, replay, console). */
     static final int OTHER_SENDERS = 16;
+    static final int PRODUCER_WINDOW_BYTES = 1024 * 1024;
 
     private final Environment environment;
 
@@ -38,6 +42,7 @@ class ClientSettings implements BeanPostProcessor {
         }
         if (target instanceof ActiveMQConnectionFactory artemis) {
             artemis.setCacheDestinations(true);
+            artemis.setProducerWindowSize(PRODUCER_WINDOW_BYTES);
         }
         return bean;
     }

@@ -1,5 +1,6 @@
 package io.vigil.console;
 
+import io.vigil.broker.GroupCommit;
 import io.vigil.broker.QueueDepths;
 import io.vigil.config.VigilProperties;
 import io.vigil.delivery.DeliveryBacklog;
@@ -32,11 +33,13 @@ class StatusController {
     private final VendorIngest vendors;
     private final Destinations destinations;
     private final DeliveryBacklog backlog;
+    private final GroupCommit groupCommit;
 
     StatusController(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt,
                      EhrDelivery delivery, Replay replay, VendorIngest vendors, Destinations destinations,
-                     DeliveryBacklog backlog) {
+                     DeliveryBacklog backlog, GroupCommit groupCommit) {
         this.backlog = backlog;
+        this.groupCommit = groupCommit;
         this.vendors = vendors;
         this.destinations = destinations;
         this.replay = replay;
@@ -91,6 +94,9 @@ class StatusController {
         status.put("vendors", Map.of("payloads", vendors.getPayloads(), "observations", vendors.getObservations(),
                 "quarantined", vendors.getQuarantined(), "refusedRecords", vendors.getRejectedRecords(),
                 "ignoredValues", vendors.getIgnoredValues()));
+        // MLLP messages stored in shared broker transactions (route dispatch-outcome's store: endpoints)
+        status.put("groupCommit", Map.of("messages", groupCommit.messages(), "commits", groupCommit.commits(),
+                "failedCommits", groupCommit.failedCommits()));
         status.put("deliveryBacklog", Map.of("limit", backlog.getLimit(), "holdingBack", backlog.isHoldingBack(),
                 "waits", backlog.getWaits()));
         status.put("delivery", Map.of("delivered", delivery.getDelivered(), "failedAttempts", delivery.getFailedAttempts(),

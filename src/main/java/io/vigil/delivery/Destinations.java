@@ -103,7 +103,7 @@ public class Destinations {
      * costs). One-way sends: an MLLP exchange expects a reply, from its sender's ACK, not from these queues.
      */
     public String furtherUris() {
-        return byName.values().stream().map(d -> "jms:queue:" + d.queue() + "?exchangePattern=InOnly")
+        return byName.values().stream().map(d -> "store:queue:" + d.queue())
                 .collect(Collectors.joining(","));
     }
 

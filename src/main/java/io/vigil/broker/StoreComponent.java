@@ -1,0 +1,150 @@
+package io.vigil.broker;
+
+import jakarta.jms.ConnectionFactory;
+import java.util.Map;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.jms.JmsEndpoint;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.service.ServiceHelper;
+import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Camel component {@code store:queue:NAME} and {@code store:topic:NAME}: stores the message durably on the embedded
+ * broker and returns once it is on disk, as {@code jms:} does, with the same message (body and headers mapped as
+ * {@code jms:} maps them), always one way (InOnly).
+ * <ul>
+ * <li>Inside a route that took its message from a queue (build-fhir, ingest-mqtt: a JMS transaction is open on the
+ * thread), the send joins that transaction through {@code jms:}, so taking and forwarding still commit together.</li>
+ * <li>Otherwise (ingest-hl7 on each MLLP connection's thread) the message goes through {@link GroupCommit}: many
+ * connections' messages share one broker transaction and one disk sync.</li>
+ * </ul>
+ * Messages are taken from queues with {@code jms:} as before; {@code store:} only sends.
+ */
+public class StoreComponent extends DefaultComponent {
+
+    private final GroupCommit groupCommit;
+
+    public StoreComponent(GroupCommit groupCommit) {
+        this.groupCommit = groupCommit;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        int colon = remaining.indexOf(':');
+        String kind = colon < 0 ? "" : remaining.substring(0, colon);
+        String name = colon < 0 ? "" : remaining.substring(colon + 1);
+        if (!(kind.equals("queue") || kind.equals("topic")) || name.isBlank()) {
+            throw new IllegalArgumentException("store: needs queue:NAME or topic:NAME, not '" + remaining + "' in " + uri);
+        }
+        // exchangePattern=InOnly, as routes write it for jms:, changes nothing here: store: is always one way
+        parameters.remove("exchangePattern");
+        return new StoreEndpoint(uri, this, kind.equals("topic"), name);
+    }
+
+    GroupCommit groupCommit() {
+        return groupCommit;
+    }
+
+    static final class StoreEndpoint extends DefaultEndpoint {
+        final boolean topic;
+        final String name;
+
+        StoreEndpoint(String uri, StoreComponent component, boolean topic, String name) {
+            super(uri, component);
+            this.topic = topic;
+            this.name = name;
+        }
+
+        @Override
+        public Producer createProducer() {
+            return new StoreProducer(this);
+        }
+
+        @Override
+        public Consumer createConsumer(Processor processor) {
+            throw new UnsupportedOperationException("store: only sends; take messages from " + name + " with jms:");
+        }
+
+        @Override
+        public StoreComponent getComponent() {
+            return (StoreComponent) super.getComponent();
+        }
+    }
+
+    static final class StoreProducer extends DefaultProducer {
+        private final StoreEndpoint endpoint;
+        private JmsEndpoint jms;
+        private Producer jmsProducer;
+        private ConnectionFactory routeFactory;
+
+        StoreProducer(StoreEndpoint endpoint) {
+            super(endpoint);
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            jms = getEndpoint().getCamelContext().getEndpoint(
+                    "jms:" + (endpoint.topic ? "topic:" : "queue:") + endpoint.name, JmsEndpoint.class);
+            jmsProducer = jms.createProducer();
+            ServiceHelper.startService(jmsProducer);
+            routeFactory = getEndpoint().getCamelContext().getComponent("jms", JmsComponent.class)
+                    .getConfiguration().getConnectionFactory();
+        }
+
+        @Override
+        protected void doStop() {
+            ServiceHelper.stopService(jmsProducer);
+        }
+
+        @Override
+        public void process(Exchange exchange) throws Exception {
+            ExchangePattern pattern = exchange.getPattern();
+            exchange.setPattern(ExchangePattern.InOnly);
+            try {
+                if (exchange.isTransacted() || inTransaction()) {
+                    jmsProducer.process(exchange);
+                } else {
+                    endpoint.getComponent().groupCommit().send(new GroupCommit.Send() {
+                        @Override
+                        public boolean topic() {
+                            return endpoint.topic;
+                        }
+
+                        @Override
+                        public String destination() {
+                            return endpoint.name;
+                        }
+
+                        @Override
+                        public jakarta.jms.Message create(jakarta.jms.Session session) throws jakarta.jms.JMSException {
+                            return jms.getBinding().makeJmsMessage(exchange, session);
+                        }
+                    });
+                }
+            } finally {
+                exchange.setPattern(pattern);
+            }
+        }
+
+        /** Whether a JMS session is bound to this thread: the route's consumer's, whose transaction jms: joins. */
+        private boolean inTransaction() {
+            return routeFactory != null && TransactionSynchronizationManager.hasResource(routeFactory);
+        }
+    }
+
+    /** The broker connection factory under Spring's session cache: the group commit keeps its own connection. */
+    static ConnectionFactory unwrap(ConnectionFactory factory) {
+        return factory instanceof CachingConnectionFactory caching && caching.getTargetConnectionFactory() != null
+                ? caching.getTargetConnectionFactory() : factory;
+    }
+}

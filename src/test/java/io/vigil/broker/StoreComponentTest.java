@@ -1,0 +1,135 @@
+package io.vigil.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * Routes sending with store: as the appliance's routes do: from a thread with no JMS transaction (an MLLP
+ * connection's) the message goes through the group commit with the headers jms: would carry; inside a route that
+ * took its message from a queue, the send joins that route's transaction, so a rolled-back attempt leaves nothing.
+ */
+class StoreComponentTest {
+
+    private EmbeddedActiveMQ broker;
+    private ActiveMQConnectionFactory artemis;
+    private GroupCommit groupCommit;
+    private DefaultCamelContext camel;
+
+    @BeforeEach
+    void start() throws Exception {
+        ConfigurationImpl configuration = new ConfigurationImpl();
+        configuration.setPersistenceEnabled(false);
+        configuration.setSecurityEnabled(false);
+        configuration.addAcceptorConfiguration("in-vm", "vm://10");
+        broker = new EmbeddedActiveMQ().setConfiguration(configuration);
+        broker.start();
+        artemis = new ActiveMQConnectionFactory("vm://10");
+        CachingConnectionFactory caching = new CachingConnectionFactory(artemis);
+        groupCommit = new GroupCommit(StoreComponent.unwrap(caching));
+        camel = new DefaultCamelContext();
+        JmsComponent jms = JmsComponent.jmsComponentTransacted(caching);
+        camel.addComponent("jms", jms);
+        camel.addComponent("store", new StoreComponent(groupCommit));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        camel.stop();
+        groupCommit.close();
+        artemis.close();
+        broker.stop();
+    }
+
+    @Test
+    void shouldStoreThroughTheGroupCommitWithTheHeadersOfJms() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:mllp").to("store:queue:vigil.delivery.ehr");
+            }
+        });
+        camel.start();
+        ProducerTemplate producer = camel.createProducerTemplate();
+
+        // an MLLP exchange is InOut: store: sends one way all the same, and the caller's pattern is kept
+        Object reply = producer.requestBodyAndHeader("direct:mllp", "{\"resourceType\":\"Bundle\"}",
+                "VigilMessageControlId", "MSG-1");
+
+        assertThat(reply).isEqualTo("{\"resourceType\":\"Bundle\"}");
+        assertThat(groupCommit.messages()).isEqualTo(1);
+        List<Message> stored = drain("vigil.delivery.ehr");
+        assertThat(stored).hasSize(1);
+        assertThat(((TextMessage) stored.get(0)).getText()).isEqualTo("{\"resourceType\":\"Bundle\"}");
+        assertThat(stored.get(0).getStringProperty("VigilMessageControlId")).isEqualTo("MSG-1");
+    }
+
+    @Test
+    void shouldJoinTheTransactionOfTheRouteThatTookTheMessage() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(1);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("jms:queue:vigil.observations")
+                        .to("store:queue:vigil.delivery.ehr")
+                        .process(e -> {
+                            if (attempts.incrementAndGet() == 1) {
+                                throw new IllegalStateException("first attempt fails after the send");
+                            }
+                            finished.countDown();
+                        });
+            }
+        });
+        camel.start();
+
+        camel.createProducerTemplate().sendBody("jms:queue:vigil.observations", "observations");
+
+        assertThat(finished.await(30, TimeUnit.SECONDS)).isTrue();
+        // the first attempt's send was rolled back with it: one copy, and none through the group commit
+        List<Message> stored = drain("vigil.delivery.ehr");
+        assertThat(stored).hasSize(1);
+        assertThat(attempts.get()).isEqualTo(2);
+        assertThat(groupCommit.messages()).isZero();
+    }
+
+    @Test
+    void shouldRefuseAnEndpointThatNamesNoQueueOrTopic() {
+        assertThatThrownBy(() -> camel.getEndpoint("store:vigil.delivery.ehr"))
+                .hasRootCauseMessage("store: needs queue:NAME or topic:NAME, not 'vigil.delivery.ehr' in store://vigil.delivery.ehr");
+    }
+
+    private List<Message> drain(String queue) throws Exception {
+        List<Message> out = new ArrayList<>();
+        try (Connection connection = artemis.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var consumer = session.createConsumer(session.createQueue(queue));
+            Message m;
+            while ((m = consumer.receive(500)) != null) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+}
