@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Durable sends of many threads in shared broker transactions. Each MLLP connection used to send its message and
  * commit on its own session: one blocking broker round trip and one journal sync each, and every one of them a
- * hand-off to the broker's threads and back. Here one writer thread takes whatever senders have handed it, sends it
+ * hand-off to the broker's threads and back. Here a writer thread takes whatever senders have handed it, sends it
  * all in one transacted session and commits once (group commit); each sender gets its answer when that commit is on
- * disk, so a message is still durable before its ACK. Under load a commit carries tens of messages; alone, a message
+ * disk, so a message is still durable before its ACK. With more than one writer, one sends while another waits for
+ * its commit. A sender waits for its message's commit before it sends the next, so its messages stay in order. Under load a commit carries tens of messages; alone, a message
  * is sent at once, so the quiet appliance answers as fast as before.
  * <p>
  * A message that cannot be built fails alone. A failed send or commit (the broker is stopping, the disk failed)
@@ -53,21 +54,23 @@ public final class GroupCommit implements AutoCloseable {
 
     private final ConnectionFactory factory;
     private final LinkedBlockingQueue<Request> pending = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    private final List<Writer> writers = new ArrayList<>();
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong failedCommits = new AtomicLong();
     private volatile boolean closing;
-    private Connection connection;
-    private Session session;
-    private MessageProducer producer;
-    private final Map<String, Destination> destinations = new HashMap<>();
 
-    public GroupCommit(ConnectionFactory factory) {
+    /**
+     * @param writers threads that each send and commit on a session of their own: with two, one sends the next
+     *                transaction while the other waits for its commit to reach the disk
+     */
+    public GroupCommit(ConnectionFactory factory, int writers) {
         this.factory = factory;
-        this.writer = new Thread(this::write, "vigil-group-commit");
-        writer.setDaemon(true);
-        writer.start();
+        for (int i = 0; i < Math.max(1, writers); i++) {
+            Writer writer = new Writer("vigil-group-commit-" + (i + 1));
+            this.writers.add(writer);
+            writer.thread.start();
+        }
     }
 
     /** Sends the message in the next shared transaction and returns once it is committed to disk. */
@@ -83,7 +86,7 @@ public final class GroupCommit implements AutoCloseable {
                     done.get(1, TimeUnit.SECONDS);
                     return;
                 } catch (TimeoutException e) {
-                    if (!writer.isAlive()) {
+                    if (writers.stream().noneMatch(w -> w.thread.isAlive())) {
                         throw new JMSException("the broker client stopped; message not stored");
                     }
                 }
@@ -98,90 +101,105 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private void write() {
-        List<Request> batch = new ArrayList<>();
-        while (!closing) {
-            try {
-                Request first = pending.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                pending.drainTo(batch, MOST_PER_COMMIT - 1);
-                commit(batch);
-            } catch (InterruptedException e) {
-                break;
-            } finally {
-                batch.clear();
-            }
-        }
-        closeSession();
-        JMSException stopped = new JMSException("the broker client stopped; message not stored");
-        Request left;
-        while ((left = pending.poll()) != null) {
-            left.done().completeExceptionally(stopped);
-        }
-    }
+    /** One thread with its own connection and transacted session, taking what waits and committing it. */
+    private final class Writer implements Runnable {
+        final Thread thread;
+        private Connection connection;
+        private Session session;
+        private MessageProducer producer;
+        private final Map<String, Destination> destinations = new HashMap<>();
 
-    private void commit(List<Request> batch) {
-        List<Request> sent = new ArrayList<>(batch.size());
-        try {
-            Session s = session();
-            for (Request r : batch) {
-                Message message;
+        Writer(String name) {
+            thread = new Thread(this, name);
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            List<Request> batch = new ArrayList<>();
+            while (!closing) {
                 try {
-                    message = r.send().create(s);
-                } catch (JMSException | RuntimeException e) {
-                    r.done().completeExceptionally(e); // this message alone: its sender is told, the others go on
-                    continue;
+                    Request first = pending.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    pending.drainTo(batch, MOST_PER_COMMIT - 1);
+                    commit(batch);
+                } catch (InterruptedException e) {
+                    break;
+                } finally {
+                    batch.clear();
                 }
-                producer.send(destination(s, r.send()), message);
-                sent.add(r);
             }
-            s.commit();
-            commits.incrementAndGet();
-            messages.addAndGet(sent.size());
-            sent.forEach(r -> r.done().complete(null));
-        } catch (JMSException | RuntimeException e) {
-            failedCommits.incrementAndGet();
-            LOG.error("A shared broker transaction of {} messages failed; each sender is told so: {}", batch.size(),
-                    e.toString());
-            closeSession(); // rolls back whatever of it reached the broker; the next batch opens a new session
-            batch.forEach(r -> r.done().completeExceptionally(e)); // a request already failed keeps its own reason
+            closeSession();
+            JMSException stopped = new JMSException("the broker client stopped; message not stored");
+            Request left;
+            while ((left = pending.poll()) != null) {
+                left.done().completeExceptionally(stopped);
+            }
         }
-    }
 
-    private Session session() throws JMSException {
-        if (session == null) {
-            connection = factory.createConnection();
-            session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            producer = session.createProducer(null);
-        }
-        return session;
-    }
-
-    private Destination destination(Session s, Send send) throws JMSException {
-        String key = (send.topic() ? "topic:" : "queue:") + send.destination();
-        Destination d = destinations.get(key);
-        if (d == null) {
-            d = send.topic() ? s.createTopic(send.destination()) : s.createQueue(send.destination());
-            destinations.put(key, d);
-        }
-        return d;
-    }
-
-    private void closeSession() {
-        destinations.clear();
-        if (connection != null) {
+        private void commit(List<Request> batch) {
+            List<Request> sent = new ArrayList<>(batch.size());
             try {
-                connection.close();
+                Session s = session();
+                for (Request r : batch) {
+                    Message message;
+                    try {
+                        message = r.send().create(s);
+                    } catch (JMSException | RuntimeException e) {
+                        r.done().completeExceptionally(e); // this message alone: its sender is told, the others go on
+                        continue;
+                    }
+                    producer.send(destination(s, r.send()), message);
+                    sent.add(r);
+                }
+                s.commit();
+                commits.incrementAndGet();
+                messages.addAndGet(sent.size());
+                sent.forEach(r -> r.done().complete(null));
             } catch (JMSException | RuntimeException e) {
-                LOG.debug("Closing the group-commit connection: {}", e.toString());
+                failedCommits.incrementAndGet();
+                LOG.error("A shared broker transaction of {} messages failed; each sender is told so: {}", batch.size(),
+                        e.toString());
+                closeSession(); // rolls back whatever of it reached the broker; the next batch opens a new session
+                batch.forEach(r -> r.done().completeExceptionally(e)); // one already failed keeps its own reason
             }
         }
-        connection = null;
-        session = null;
-        producer = null;
+
+        private Session session() throws JMSException {
+            if (session == null) {
+                connection = factory.createConnection();
+                session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                producer = session.createProducer(null);
+            }
+            return session;
+        }
+
+        private Destination destination(Session s, Send send) throws JMSException {
+            String key = (send.topic() ? "topic:" : "queue:") + send.destination();
+            Destination d = destinations.get(key);
+            if (d == null) {
+                d = send.topic() ? s.createTopic(send.destination()) : s.createQueue(send.destination());
+                destinations.put(key, d);
+            }
+            return d;
+        }
+
+        private void closeSession() {
+            destinations.clear();
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (JMSException | RuntimeException e) {
+                    LOG.debug("Closing a group-commit connection: {}", e.toString());
+                }
+            }
+            connection = null;
+            session = null;
+            producer = null;
+        }
     }
 
     /** Messages handed over and not yet taken into a transaction. */
@@ -207,7 +225,11 @@ public final class GroupCommit implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         closing = true;
-        writer.interrupt();
-        writer.join(TimeUnit.SECONDS.toMillis(10));
+        for (Writer w : writers) {
+            w.thread.interrupt();
+        }
+        for (Writer w : writers) {
+            w.thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.vigil.broker;
 
 import jakarta.jms.ConnectionFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -9,8 +10,9 @@ import org.springframework.context.annotation.Configuration;
 class StoreConfig {
 
     @Bean(destroyMethod = "close")
-    GroupCommit groupCommit(ConnectionFactory connectionFactory) {
-        return new GroupCommit(StoreComponent.unwrap(connectionFactory));
+    GroupCommit groupCommit(ConnectionFactory connectionFactory,
+                            @Value("${vigil.artemis.group-commit-writers:2}") int writers) {
+        return new GroupCommit(StoreComponent.unwrap(connectionFactory), writers);
     }
 
     @Bean("store")

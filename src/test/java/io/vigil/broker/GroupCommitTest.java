@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -46,7 +47,7 @@ class GroupCommitTest {
         broker = new EmbeddedActiveMQ().setConfiguration(configuration);
         broker.start();
         factory = new ActiveMQConnectionFactory("vm://9");
-        groupCommit = new GroupCommit(factory);
+        groupCommit = new GroupCommit(factory, 1); // one writer: which transaction takes what is then certain
     }
 
     @AfterEach
@@ -59,29 +60,31 @@ class GroupCommitTest {
 
     @Test
     void shouldStoreEveryMessageOfConcurrentSendersInTheirOrder() throws Exception {
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < 20; t++) {
-            int sender = t;
-            done.add(senders.submit(() -> {
-                for (int i = 0; i < 50; i++) {
-                    groupCommit.send(text(sender + ":" + i));
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get(60, TimeUnit.SECONDS);
-        }
+        try (GroupCommit twoWriters = new GroupCommit(factory, 2)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 20; t++) {
+                int sender = t;
+                done.add(senders.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        twoWriters.send(text(sender + ":" + i));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
 
-        List<String> stored = drain(QUEUE);
-        assertThat(stored).hasSize(1000);
-        for (int t = 0; t < 20; t++) {
-            String prefix = t + ":";
-            assertThat(stored.stream().filter(s -> s.startsWith(prefix)).toList())
-                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).mapToObj(i -> prefix + i).toList());
+            List<String> stored = drain(QUEUE);
+            assertThat(stored).hasSize(1000);
+            for (int t = 0; t < 20; t++) {
+                String prefix = t + ":";
+                assertThat(stored.stream().filter(s -> s.startsWith(prefix)).toList())
+                        .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> prefix + i).toList());
+            }
+            assertThat(twoWriters.messages()).isEqualTo(1000);
+            assertThat(twoWriters.commits()).isBetween(1L, 1000L);
         }
-        assertThat(groupCommit.messages()).isEqualTo(1000);
-        assertThat(groupCommit.commits()).isBetween(1L, 1000L);
     }
 
     @Test

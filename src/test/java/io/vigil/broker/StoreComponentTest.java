@@ -46,7 +46,7 @@ class StoreComponentTest {
         broker.start();
         artemis = new ActiveMQConnectionFactory("vm://10");
         CachingConnectionFactory caching = new CachingConnectionFactory(artemis);
-        groupCommit = new GroupCommit(StoreComponent.unwrap(caching));
+        groupCommit = new GroupCommit(StoreComponent.unwrap(caching), 2);
         camel = new DefaultCamelContext();
         JmsComponent jms = JmsComponent.jmsComponentTransacted(caching);
         camel.addComponent("jms", jms);
