@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * that are not plain); {@code fhirBundle} is what FhirProcessing does after the rules (FhirBundleBuilder, JSON of the
  * transaction Bundle by Vigil's writer; {@code fhirBundleHapiJson} the same with HAPI's); {@code durableEnqueue} is
  * one persistent JMS send to a durable queue of an embedded Artemis with its journal on this machine's disk, as
- * ingest does before it ACKs. Sample 04 (NIBP panel and pulse: a 2-observation message); each call's control id
+ * each MLLP connection did before it ACKed until its messages went through the group commit (GroupCommitBenchmark). Sample 04 (NIBP panel and pulse: a 2-observation message); each call's control id
  * differs.
  */
 @State(Scope.Thread)

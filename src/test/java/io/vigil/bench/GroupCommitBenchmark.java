@@ -1,0 +1,97 @@
+package io.vigil.bench;
+
+import io.vigil.broker.GroupCommit;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * Durable stores of many senders through the group commit, as the MLLP connections store their bundles: each of
+ * the benchmark's threads stands for a connection and waits for its message's commit, on an embedded Artemis with
+ * its journal on this machine's disk and the appliance's journal buffer timeout (500 us). A bundle-sized message
+ * (3.3 KB). The figure is messages a second over all threads.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(50)
+public class GroupCommitBenchmark {
+
+    @Param({"2"})
+    public int writers;
+
+    private final String bundle = "{\"resourceType\":\"Bundle\",\"pad\":\"" + "x".repeat(3300) + "\"}";
+    private EmbeddedActiveMQ broker;
+    private ActiveMQConnectionFactory factory;
+    private GroupCommit groupCommit;
+    private Path journal;
+
+    @Setup(Level.Trial)
+    public void start() throws Exception {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        journal = Files.createTempDirectory("vigil-bench-group-commit-");
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setPersistenceEnabled(true);
+        config.setJournalBufferTimeout_NIO(500_000);
+        config.setJournalBufferTimeout_AIO(500_000);
+        config.setSecurityEnabled(false);
+        config.setJournalDirectory(journal.resolve("journal").toString());
+        config.setBindingsDirectory(journal.resolve("bindings").toString());
+        config.setLargeMessagesDirectory(journal.resolve("large").toString());
+        config.setPagingDirectory(journal.resolve("paging").toString());
+        // the queue grows for the whole run: page to disk beyond 64 MiB instead of filling the heap
+        config.addAddressSetting("#", new AddressSettings().setMaxSizeBytes(64L * 1024 * 1024));
+        config.addAcceptorConfiguration("in-vm", "vm://0");
+        broker = new EmbeddedActiveMQ().setConfiguration(config);
+        broker.start();
+        factory = new ActiveMQConnectionFactory("vm://0");
+        factory.setProducerWindowSize(1024 * 1024);
+        groupCommit = new GroupCommit(factory, writers);
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws Exception {
+        groupCommit.close();
+        factory.close();
+        broker.stop();
+    }
+
+    @Benchmark
+    public void groupCommitStore() throws Exception {
+        groupCommit.send(new GroupCommit.Send() {
+            @Override
+            public boolean topic() {
+                return false;
+            }
+
+            @Override
+            public String destination() {
+                return "vigil.bench";
+            }
+
+            @Override
+            public Message create(Session session) throws JMSException {
+                return session.createTextMessage(bundle);
+            }
+        });
+    }
+}
