@@ -148,6 +148,8 @@ public final class GroupCommit implements AutoCloseable {
                     Message message;
                     try {
                         message = r.send().create(s);
+                    } catch (jakarta.jms.IllegalStateException closed) {
+                        throw closed; // the session is gone (the broker stopped): the whole transaction fails
                     } catch (JMSException | RuntimeException e) {
                         r.done().completeExceptionally(e); // this message alone: its sender is told, the others go on
                         continue;
