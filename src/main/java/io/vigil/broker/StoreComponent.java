@@ -99,6 +99,12 @@ public class StoreComponent extends DefaultComponent {
             ServiceHelper.startService(jmsProducer);
             routeFactory = getEndpoint().getCamelContext().getComponent("jms", JmsComponent.class)
                     .getConfiguration().getConnectionFactory();
+            if (routeFactory == null) {
+                // without it a send inside a transacted route could not be told from one outside, and would
+                // escape the route's transaction
+                throw new IllegalStateException("store: needs the jms component's connection factory to join the "
+                        + "transactions of routes that take their messages from queues; none is configured");
+            }
         }
 
         @Override
@@ -138,7 +144,7 @@ public class StoreComponent extends DefaultComponent {
 
         /** Whether a JMS session is bound to this thread: the route's consumer's, whose transaction jms: joins. */
         private boolean inTransaction() {
-            return routeFactory != null && TransactionSynchronizationManager.hasResource(routeFactory);
+            return TransactionSynchronizationManager.hasResource(routeFactory);
         }
     }
 
