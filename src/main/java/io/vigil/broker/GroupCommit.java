@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * hand-off to the broker's threads and back. Here a writer thread takes whatever senders have handed it, sends it
  * all in one transacted session and commits once (group commit); each sender gets its answer when that commit is on
  * disk, so a message is still durable before its ACK. With more than one writer, one sends while another waits for
- * its commit. A sender waits for its message's commit before it sends the next, so its messages stay in order. Under load a commit carries tens of messages; alone, a message
- * is sent at once, so the quiet appliance answers as fast as before.
+ * its commit. A sender waits for its message's commit before it sends the next, so its messages stay in order.
+ * Under load a commit carries tens of messages; alone, a message is sent at once, so the quiet appliance answers as
+ * fast as before.
  * <p>
  * A message that cannot be built fails alone. A failed send or commit (the broker is stopping, the disk failed)
  * fails every message of that transaction: their senders NAK and the devices send again; nothing of it stays on the
