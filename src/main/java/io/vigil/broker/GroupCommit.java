@@ -40,14 +40,14 @@ public final class GroupCommit implements AutoCloseable {
     static final int MOST_PER_COMMIT = 500;
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
-    /** What a sender asks: build its message on the writer's session, and send it to the destination. */
-    public interface Send {
-        /** Whether to a topic, else a queue. */
-        boolean topic();
+    /** Builds a sender's message on the writer's session. */
+    @FunctionalInterface
+    public interface MessageBuilder {
+        Message build(Session session) throws JMSException;
+    }
 
-        String destination();
-
-        Message create(Session session) throws JMSException;
+    /** What a sender asks: its message, built on the writer's session, to a topic or a queue. */
+    public record Send(boolean topic, String destination, MessageBuilder message) {
     }
 
     private record Request(Send send, CompletableFuture<Void> done) {
@@ -148,7 +148,7 @@ public final class GroupCommit implements AutoCloseable {
                 for (Request r : batch) {
                     Message message;
                     try {
-                        message = r.send().create(s);
+                        message = r.send().message().build(s);
                     } catch (jakarta.jms.IllegalStateException closed) {
                         throw closed; // the session is gone (the broker stopped): the whole transaction fails
                     } catch (JMSException | RuntimeException e) {

@@ -120,22 +120,8 @@ public class StoreComponent extends DefaultComponent {
                 if (exchange.isTransacted() || inTransaction()) {
                     jmsProducer.process(exchange);
                 } else {
-                    endpoint.getComponent().groupCommit().send(new GroupCommit.Send() {
-                        @Override
-                        public boolean topic() {
-                            return endpoint.topic;
-                        }
-
-                        @Override
-                        public String destination() {
-                            return endpoint.name;
-                        }
-
-                        @Override
-                        public jakarta.jms.Message create(jakarta.jms.Session session) throws jakarta.jms.JMSException {
-                            return jms.getBinding().makeJmsMessage(exchange, session);
-                        }
-                    });
+                    endpoint.getComponent().groupCommit().send(new GroupCommit.Send(endpoint.topic, endpoint.name,
+                            session -> jms.getBinding().makeJmsMessage(exchange, session)));
                 }
             } finally {
                 exchange.setPattern(pattern);

@@ -1,13 +1,9 @@
 package io.vigil.bench;
 
 import io.vigil.broker.GroupCommit;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.Session;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -46,23 +42,9 @@ public class GroupCommitBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq"))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
         journal = Files.createTempDirectory("vigil-bench-group-commit-");
-        ConfigurationImpl config = new ConfigurationImpl();
-        config.setPersistenceEnabled(true);
-        config.setJournalBufferTimeout_NIO(500_000);
-        config.setJournalBufferTimeout_AIO(500_000);
-        config.setSecurityEnabled(false);
-        config.setJournalDirectory(journal.resolve("journal").toString());
-        config.setBindingsDirectory(journal.resolve("bindings").toString());
-        config.setLargeMessagesDirectory(journal.resolve("large").toString());
-        config.setPagingDirectory(journal.resolve("paging").toString());
         // the queue grows for the whole run: page to disk beyond 64 MiB instead of filling the heap
-        config.addAddressSetting("#", new AddressSettings().setMaxSizeBytes(64L * 1024 * 1024));
-        config.addAcceptorConfiguration("in-vm", "vm://0");
-        broker = new EmbeddedActiveMQ().setConfiguration(config);
-        broker.start();
+        broker = JournalBroker.start(journal, 500_000, new AddressSettings().setMaxSizeBytes(64L * 1024 * 1024));
         factory = new ActiveMQConnectionFactory("vm://0");
         factory.setProducerWindowSize(1024 * 1024);
         groupCommit = new GroupCommit(factory, writers);
@@ -77,21 +59,6 @@ public class GroupCommitBenchmark {
 
     @Benchmark
     public void groupCommitStore() throws Exception {
-        groupCommit.send(new GroupCommit.Send() {
-            @Override
-            public boolean topic() {
-                return false;
-            }
-
-            @Override
-            public String destination() {
-                return "vigil.bench";
-            }
-
-            @Override
-            public Message create(Session session) throws JMSException {
-                return session.createTextMessage(bundle);
-            }
-        });
+        groupCommit.send(new GroupCommit.Send(false, "vigil.bench", session -> session.createTextMessage(bundle)));
     }
 }

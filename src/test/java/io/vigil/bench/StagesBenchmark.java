@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -78,25 +77,8 @@ public class StagesBenchmark {
 
     @Setup(Level.Trial)
     public void startBroker() throws Exception {
-        // as in the appliance (config/application.yaml): no per-message audit log lines from the broker
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.activemq"))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
         journal = Files.createTempDirectory("vigil-bench-journal-");
-        ConfigurationImpl config = new ConfigurationImpl();
-        config.setPersistenceEnabled(true);
-        long bufferTimeout = Long.getLong("vigil.bench.journal-buffer-timeout-ns", -1);
-        if (bufferTimeout >= 0) {
-            config.setJournalBufferTimeout_NIO((int) bufferTimeout);
-            config.setJournalBufferTimeout_AIO((int) bufferTimeout);
-        }
-        config.setSecurityEnabled(false);
-        config.setJournalDirectory(journal.resolve("journal").toString());
-        config.setBindingsDirectory(journal.resolve("bindings").toString());
-        config.setLargeMessagesDirectory(journal.resolve("large").toString());
-        config.setPagingDirectory(journal.resolve("paging").toString());
-        config.addAcceptorConfiguration("in-vm", "vm://0");
-        broker = new EmbeddedActiveMQ().setConfiguration(config);
-        broker.start();
+        broker = JournalBroker.start(journal, Long.getLong("vigil.bench.journal-buffer-timeout-ns", -1), null);
         connection = new ActiveMQConnectionFactory("vm://0").createConnection();
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         producer = session.createProducer(session.createQueue("vigil.bench"));

@@ -3,6 +3,7 @@ package io.vigil.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.support.InVmBroker;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -17,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -40,12 +40,7 @@ class GroupCommitTest {
 
     @BeforeEach
     void start() throws Exception {
-        ConfigurationImpl configuration = new ConfigurationImpl();
-        configuration.setPersistenceEnabled(false);
-        configuration.setSecurityEnabled(false);
-        configuration.addAcceptorConfiguration("in-vm", "vm://9");
-        broker = new EmbeddedActiveMQ().setConfiguration(configuration);
-        broker.start();
+        broker = InVmBroker.start(9, null);
         factory = new ActiveMQConnectionFactory("vm://9");
         groupCommit = new GroupCommit(factory, 1); // one writer: which transaction takes what is then certain
     }
@@ -175,51 +170,25 @@ class GroupCommitTest {
 
     /** A text message to the queue; with latches, its building says so and waits for release (the writer is busy). */
     private static GroupCommit.Send blocking(String body, CountDownLatch building, CountDownLatch release) {
-        return new GroupCommit.Send() {
-            @Override
-            public boolean topic() {
-                return false;
-            }
-
-            @Override
-            public String destination() {
-                return QUEUE;
-            }
-
-            @Override
-            public Message create(Session session) throws JMSException {
-                if (release != null) {
-                    building.countDown();
-                    try {
-                        release.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+        return new GroupCommit.Send(false, QUEUE, session -> {
+            if (release != null) {
+                building.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                TextMessage message = session.createTextMessage(body);
-                message.setStringProperty("VigilMessageControlId", body);
-                return message;
             }
-        };
+            TextMessage message = session.createTextMessage(body);
+            message.setStringProperty("VigilMessageControlId", body);
+            return message;
+        });
     }
 
     private static GroupCommit.Send failing() {
-        return new GroupCommit.Send() {
-            @Override
-            public boolean topic() {
-                return false;
-            }
-
-            @Override
-            public String destination() {
-                return QUEUE;
-            }
-
-            @Override
-            public Message create(Session session) throws JMSException {
-                throw new JMSException("this message cannot be built");
-            }
-        };
+        return new GroupCommit.Send(false, QUEUE, session -> {
+            throw new JMSException("this message cannot be built");
+        });
     }
 
     private void awaitWaiting(int count) throws InterruptedException {

@@ -3,6 +3,7 @@ package io.vigil.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.support.InVmBroker;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.ProducerTemplate;
@@ -38,12 +38,7 @@ class StoreComponentTest {
 
     @BeforeEach
     void start() throws Exception {
-        ConfigurationImpl configuration = new ConfigurationImpl();
-        configuration.setPersistenceEnabled(false);
-        configuration.setSecurityEnabled(false);
-        configuration.addAcceptorConfiguration("in-vm", "vm://10");
-        broker = new EmbeddedActiveMQ().setConfiguration(configuration);
-        broker.start();
+        broker = InVmBroker.start(10, null);
         artemis = new ActiveMQConnectionFactory("vm://10");
         CachingConnectionFactory caching = new CachingConnectionFactory(artemis);
         groupCommit = new GroupCommit(StoreComponent.unwrap(caching), 2);

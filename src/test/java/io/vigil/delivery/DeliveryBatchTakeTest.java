@@ -2,6 +2,7 @@ package io.vigil.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.support.InVmBroker;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -32,13 +32,7 @@ class DeliveryBatchTakeTest {
 
     @BeforeEach
     void start() throws Exception {
-        ConfigurationImpl configuration = new ConfigurationImpl();
-        configuration.setPersistenceEnabled(false);
-        configuration.setSecurityEnabled(false);
-        configuration.addAcceptorConfiguration("in-vm", "vm://8");
-        configuration.addAddressSetting("#", new AddressSettings().setDefaultConsumerWindowSize(0));
-        broker = new EmbeddedActiveMQ().setConfiguration(configuration);
-        broker.start();
+        broker = InVmBroker.start(8, new AddressSettings().setDefaultConsumerWindowSize(0));
         connection = new ActiveMQConnectionFactory("vm://8").createConnection();
         connection.start();
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
