@@ -1,10 +1,13 @@
 package io.vigil.fhir;
 
 import io.vigil.model.DeviceObservation;
+import io.vigil.model.PatientRef;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Groups the systolic, diastolic and mean values of one measurement (same device, same time) so that they
@@ -16,12 +19,12 @@ final class BloodPressureGrouping {
     }
 
     /** Every observation in exactly one group, in message order; non-BP values are groups of one. */
-    static List<List<DeviceObservation>> group(List<DeviceObservation> observations, java.util.Set<DeviceObservation> excluded) {
-        Map<String, List<DeviceObservation>> groups = new LinkedHashMap<>();
+    static List<List<DeviceObservation>> group(List<DeviceObservation> observations, Set<DeviceObservation> excluded) {
+        Map<Object, List<DeviceObservation>> groups = new LinkedHashMap<>();
         for (DeviceObservation obs : observations) {
-            String key = obs.panelRole() == null || "panel".equals(obs.panelRole()) || excluded.contains(obs)
-                    ? "single:" + groups.size()
-                    : "bp:" + obs.device().id() + "|" + obs.effective() + "|" + obs.patient();
+            Object key = obs.panelRole() == null || "panel".equals(obs.panelRole()) || excluded.contains(obs)
+                    ? new Object() // a group of its own
+                    : new Measurement(obs.device().id(), obs.effective(), obs.patient());
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(obs);
         }
         List<List<DeviceObservation>> result = new ArrayList<>();
@@ -33,6 +36,10 @@ final class BloodPressureGrouping {
             }
         }
         return result;
+    }
+
+    /** One measurement: the values of one device at one time for one patient. */
+    private record Measurement(String device, OffsetDateTime effective, PatientRef patient) {
     }
 
     static boolean isCompletePanel(List<DeviceObservation> group) {

@@ -2,8 +2,9 @@ package io.vigil.fhir;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,15 +46,20 @@ public final class FhirJson {
 
     /** The resource's JSON, or null when it holds something this writer leaves to HAPI. */
     public static String write(Resource resource) {
-        StringWriter out = new StringWriter(16384);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            new FhirJson(json).resource(resource);
+        // Jackson's own writer and recycled buffers: no synchronised StringBuffer, no buffer sized for the largest
+        BufferRecycler buffers = JSON._getBufferRecycler();
+        try (SegmentedStringWriter out = new SegmentedStringWriter(buffers)) {
+            try (JsonGenerator json = JSON.createGenerator(out)) {
+                new FhirJson(json).resource(resource);
+            }
+            return out.getAndClear();
         } catch (NotWritten e) {
             return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            buffers.releaseToPool();
         }
-        return out.toString();
     }
 
     private void resource(Resource resource) throws IOException {
@@ -76,21 +82,27 @@ public final class FhirJson {
 
     /** The element's children in definition order; a resource's id is written before them. */
     private void children(Base element, boolean isResource) throws IOException {
-        for (Property property : element.children()) {
-            List<Base> values = property.getValues();
-            if (values.isEmpty() || isResource && "id".equals(property.getName())) {
+        for (Child child : CHILDREN.get(element.getClass())) {
+            if (isResource && child.isId()) {
                 continue;
             }
-            if (property.getMaxCardinality() > 1) {
-                pending.add(property.getName());
+            Base[] values = element.getProperty(child.hash(), child.base(), false);
+            if (values == null) {
+                throw NotWritten.INSTANCE; // a child the model lists but does not answer for: HAPI's parser writes it
+            }
+            if (values.length == 0) {
+                continue;
+            }
+            if (child.repeats()) {
+                pending.add(child.name());
                 start(START_ARRAY);
                 for (Base value : values) {
                     value(value);
                 }
                 end();
-            } else if (values.get(0) != null) {
-                Base value = values.get(0);
-                pending.add(name(property.getName(), value));
+            } else if (values[0] != null) {
+                Base value = values[0];
+                pending.add(child.choice() ? choiceName(child.base(), value) : child.name());
                 value(value);
                 if (!pending.isEmpty() && pending.get(pending.size() - 1) instanceof String) {
                     pending.remove(pending.size() - 1); // an empty primitive: its name goes too
@@ -173,13 +185,45 @@ public final class FhirJson {
     }
 
     /** A choice element (value[x]) is named by the type it holds: valueQuantity, effectiveDateTime. */
-    private static String name(String property, Base value) {
-        if (!property.endsWith("[x]")) {
-            return property;
-        }
+    private static String choiceName(String base, Base value) {
         String type = value.fhirType();
-        return property.substring(0, property.length() - 3) + Character.toUpperCase(type.charAt(0)) + type.substring(1);
+        return base + Character.toUpperCase(type.charAt(0)) + type.substring(1);
     }
+
+    /**
+     * One child of an element type, as its definition lists it: the name the model answers to ("value" for
+     * value[x]), its hash (the model's getProperty switches on it), whether it repeats and whether it is a choice.
+     */
+    private record Child(String name, String base, int hash, boolean repeats, boolean choice) {
+        boolean isId() {
+            return "id".equals(name);
+        }
+    }
+
+    /**
+     * The children of each model class, read once from HAPI's property list (which lists every child, with or
+     * without a value); each element's values are then read with getProperty, which returns the values alone,
+     * instead of building the property list again for every element written.
+     */
+    private static final ClassValue<Child[]> CHILDREN = new ClassValue<>() {
+        @Override
+        protected Child[] computeValue(Class<?> type) {
+            Base instance;
+            try {
+                instance = (Base) type.getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot list the children of " + type.getName(), e);
+            }
+            List<Child> children = new ArrayList<>();
+            for (Property property : instance.children()) {
+                String name = property.getName();
+                boolean choice = name.endsWith("[x]");
+                String base = choice ? name.substring(0, name.length() - 3) : name;
+                children.add(new Child(name, base, base.hashCode(), property.getMaxCardinality() > 1, choice));
+            }
+            return children.toArray(Child[]::new);
+        }
+    };
 
     /** Something HAPI's parser writes and this writer does not. */
     private static final class NotWritten extends RuntimeException {
