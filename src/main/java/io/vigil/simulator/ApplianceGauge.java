@@ -10,12 +10,16 @@ import java.util.Base64;
 
 /**
  * The appliance's own CPU and heap while the load runs, read from its /actuator/prometheus
- * (process_cpu_usage, jvm_memory_used_bytes{area="heap"}), so the load report shows what the load cost.
+ * (process_cpu_usage, jvm_memory_used_bytes{area="heap"}), so the load report shows what the load cost, and its
+ * JIT compiler's accumulated time (jvm_compilation_time_ms_total), so it shows whether the appliance was warm.
  */
 final class ApplianceGauge {
 
-    /** One reading: CPU of the appliance's process (0..1 of the whole machine) and heap in use (bytes). */
-    record Reading(double cpu, long heapBytes) {
+    /**
+     * One reading: CPU of the appliance's process (0..1 of the whole machine), heap in use (bytes) and the time its
+     * JIT compiler has spent so far (milliseconds; -1 when not published).
+     */
+    record Reading(double cpu, long heapBytes, double compileMillis) {
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -88,14 +92,17 @@ final class ApplianceGauge {
     static Reading parse(String prometheus) {
         double cpu = 0;
         long heap = 0;
+        double compile = -1;
         for (String line : prometheus.split("\n")) {
-            if (line.startsWith("process_cpu_usage ")) {
+            if (line.startsWith("jvm_compilation_time_ms_total")) {
+                compile = Math.max(compile, 0) + Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("process_cpu_usage ")) {
                 cpu = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             } else if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                 heap += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return new Reading(cpu, heap);
+        return new Reading(cpu, heap, compile);
     }
 
     String summary() {

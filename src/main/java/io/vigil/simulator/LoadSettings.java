@@ -6,12 +6,18 @@ import java.time.Duration;
 /**
  * Command-line settings of the load tool: --beds, --rate (messages per second per bed), --duration, ...;
  * --http-port and --login (user:password) to read the appliance's CPU, heap and end-to-end latency;
- * --warmup: seconds of load before the measurement starts (the appliance's JIT compiles its hot paths then);
+ * --warmup: seconds of load before the measurement starts (the appliance's JIT compiles its hot paths then), or
+ * "auto": until its JIT compiler has been busy less than 10 % of the last 30 s (at least 60 s, at most 10 minutes);
  * --write DIR: write the MLLP frames each connection would send in --duration into DIR (one file per connection,
  * for an MLLP client that is not part of Vigil) instead of sending them.
  */
 record LoadSettings(int beds, double rate, Duration duration, int connections, double mqttShare, String host,
-                    int mllpPort, int mqttPort, int httpPort, String login, Duration warmup, Path write) {
+                    int mllpPort, int mqttPort, int httpPort, String login, Duration warmup, boolean autoWarmup,
+                    Path write) {
+
+    /** Shortest and longest auto warm-up. */
+    static final Duration AUTO_WARMUP_MIN = Duration.ofSeconds(60);
+    static final Duration AUTO_WARMUP_MAX = Duration.ofMinutes(10);
 
     static LoadSettings parse(String[] args) {
         int beds = 100;
@@ -25,6 +31,7 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
         int httpPort = 8080;
         String login = "admin:change-me";
         Duration warmup = Duration.ofSeconds(20);
+        boolean autoWarmup = false;
         Path write = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
@@ -35,7 +42,10 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
                 case "--beds" -> beds = Integer.parseInt(value);
                 case "--rate" -> rate = Double.parseDouble(value.replace("/s", ""));
                 case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
-                case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
+                case "--warmup" -> {
+                    autoWarmup = "auto".equals(value);
+                    warmup = autoWarmup ? AUTO_WARMUP_MAX : Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
+                }
                 case "--connections" -> connections = Integer.parseInt(value);
                 case "--mqtt-share" -> mqttShare = Double.parseDouble(value);
                 case "--mllp-only" -> {
@@ -58,6 +68,6 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
             i++;
         }
         return new LoadSettings(beds, rate, duration, connections, mqttShare, host, mllpPort, mqttPort, httpPort, login,
-                warmup, write);
+                warmup, autoWarmup, write);
     }
 }

@@ -45,6 +45,8 @@ public final class LoadTool {
     private final AtomicLong observationsAcked = new AtomicLong();
     private final String run = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
     private volatile boolean stopping;
+    /** When the load stops; moved when an auto warm-up ends. */
+    private volatile long endNanos;
 
     LoadTool(LoadSettings settings) {
         this.settings = settings;
@@ -73,35 +75,50 @@ public final class LoadTool {
             return;
         }
         System.out.printf("Vigil load: %d beds at %.2f msg/s each (%d over %d MLLP connections, %d over %d MQTT clients), "
-                        + "%ds warm-up then %ds measured, against %s%n",
+                        + "%s warm-up then %ds measured, against %s%n",
                 settings.beds(), settings.rate(), mllpBeds, mllpConnections, mqttBeds, mqttClients,
-                settings.warmup().toSeconds(), settings.duration().toSeconds(), settings.host());
+                settings.autoWarmup() ? String.format("auto (until the JIT compiler is busy under %.0f %% of %d s, %d to %d s)",
+                        100 * JitWarmup.SETTLED_SHARE, JitWarmup.WINDOW_NANOS / 1_000_000_000L,
+                        LoadSettings.AUTO_WARMUP_MIN.toSeconds(), LoadSettings.AUTO_WARMUP_MAX.toSeconds())
+                        : settings.warmup().toSeconds() + "s",
+                settings.duration().toSeconds(), settings.host());
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, mllpConnections + mqttClients));
         long start = System.nanoTime();
         long measureFrom = start + settings.warmup().toNanos();
-        long end = measureFrom + settings.duration().toNanos();
+        endNanos = measureFrom + settings.duration().toNanos();
         int bed = 0;
         for (int c = 0; c < mllpConnections; c++) {
             List<SimulatedBed> beds = slice(bed, mllpBeds, mllpConnections, c);
             bed += beds.size();
-            workers.submit(() -> mllpWorker(beds, end));
+            workers.submit(() -> mllpWorker(beds));
         }
         for (int c = 0; c < mqttClients; c++) {
             List<SimulatedBed> beds = slice(bed, mqttBeds, mqttClients, c);
             bed += beds.size();
-            workers.submit(() -> mqttWorker(beds, end));
+            workers.submit(() -> mqttWorker(beds));
         }
         ApplianceGauge gauge = new ApplianceGauge(settings.host(), settings.httpPort(), settings.login());
         boolean warm = settings.warmup().isZero();
         if (warm) {
             gauge.resetLatency();
         }
+        JitWarmup jit = new JitWarmup();
         long lastAcked = 0;
         long lastPublished = 0;
-        while (System.nanoTime() < end) {
-            Thread.sleep(Math.max(1, Math.min(5000, (end - System.nanoTime()) / 1_000_000)));
-            if (!warm && System.nanoTime() >= measureFrom) {
+        while (System.nanoTime() < endNanos) {
+            Thread.sleep(Math.max(1, Math.min(5000, (endNanos - System.nanoTime()) / 1_000_000)));
+            long now = System.nanoTime();
+            boolean jitSettled = settings.autoWarmup() && now - start >= LoadSettings.AUTO_WARMUP_MIN.toNanos()
+                    && jit.settled();
+            if (!warm && (now >= measureFrom || jitSettled)) {
                 // the warm-up is over: count afresh, here and in the appliance
+                String why = !settings.autoWarmup() ? ""
+                        : jitSettled ? String.format(" after %d s (JIT compiler busy under %.0f %% of the last %d s)",
+                                (now - start) / 1_000_000_000L, 100 * JitWarmup.SETTLED_SHARE,
+                                JitWarmup.WINDOW_NANOS / 1_000_000_000L)
+                        : String.format(" after %d s without the JIT compiler settling", (now - start) / 1_000_000_000L);
+                measureFrom = now;
+                endNanos = now + settings.duration().toNanos();
                 warm = true;
                 mllpLatency.reset();
                 mqttLatency.reset();
@@ -113,17 +130,28 @@ public final class LoadTool {
                 lastAcked = 0;
                 lastPublished = 0;
                 gauge.resetReadings();
+                jit.restart();
+                ApplianceGauge.Reading first = gauge.read();
+                if (first != null) {
+                    jit.add(System.nanoTime(), first.compileMillis());
+                }
                 boolean reset = gauge.resetLatency();
-                System.out.println("  warm-up over: measuring" + (reset ? "" : " (the appliance's latency could not be reset)"));
+                System.out.println("  warm-up over" + why + ": measuring"
+                        + (reset ? "" : " (the appliance's latency could not be reset)"));
                 continue;
             }
             long a = acked.get();
             long p = published.get();
             ApplianceGauge.Reading r = gauge.read();
-            System.out.printf("  t=%3ds  MLLP %7.0f ACK/s (p99 %6.1f ms)  MQTT %7.0f PUBACK/s (p99 %6.1f ms)  NAK %d  errors %d%s%n",
+            if (r != null) {
+                jit.add(System.nanoTime(), r.compileMillis());
+            }
+            double jitShare = jit.latestShare();
+            System.out.printf("  t=%3ds  MLLP %7.0f ACK/s (p99 %6.1f ms)  MQTT %7.0f PUBACK/s (p99 %6.1f ms)  NAK %d  errors %d%s%s%n",
                     (System.nanoTime() - start) / 1_000_000_000, (a - lastAcked) / 5.0, mllpLatency.percentileMillis(0.99),
                     (p - lastPublished) / 5.0, mqttLatency.percentileMillis(0.99), naks.get(), errors.get(),
-                    r == null ? "" : String.format("  CPU %3.0f%%  heap %4d MiB", 100 * r.cpu(), r.heapBytes() / (1024 * 1024)));
+                    r == null ? "" : String.format("  CPU %3.0f%%  heap %4d MiB", 100 * r.cpu(), r.heapBytes() / (1024 * 1024)),
+                    jitShare < 0 ? "" : String.format("  JIT %3.0f%%", 100 * jitShare));
             lastAcked = a;
             lastPublished = p;
         }
@@ -134,7 +162,7 @@ public final class LoadTool {
         workers.awaitTermination(60, TimeUnit.SECONDS);
         double seconds = settings.duration().toNanos() / 1e9;
         System.out.println();
-        System.out.printf("Measured %.0f s after %d s of warm-up:%n%n", seconds, settings.warmup().toSeconds());
+        System.out.printf("Measured %.0f s after %d s of warm-up:%n%n", seconds, (measureFrom - start) / 1_000_000_000L);
         System.out.println("| path | count | per second | p50 ms | p99 ms | p99.9 ms |");
         System.out.println("|---|---|---|---|---|---|");
         row("MLLP ACK (after durable store)", mllpLatency.count(), seconds, mllpLatency.percentileMillis(0.50),
@@ -158,6 +186,13 @@ public final class LoadTool {
         }
         System.out.printf("%nACKed %d, NAKs %d, errors %d%n", acked.get() + published.get(), naks.get(), errors.get());
         System.out.println(gauge.summary());
+        double measuredJit = jit.shareSinceFirst();
+        if (measuredJit >= 0) {
+            System.out.printf("appliance JIT compiler busy %.0f %% of the measured period%s%n", 100 * measuredJit,
+                    measuredJit < JitWarmup.SETTLED_SHARE ? ""
+                            : ": the appliance was still warming up, so these figures are below what it sustains warm"
+                            + " (a longer --warmup, or --warmup auto)");
+        }
     }
 
     /** Waits (at most 60 s) until the appliance has delivered what was sent, then reads its latency counters. */
@@ -225,12 +260,12 @@ public final class LoadTool {
     }
 
     /** One MLLP connection for its beds: each frame is written and its ACK read before the next (no HL7 library). */
-    private void mllpWorker(List<SimulatedBed> beds, long end) {
+    private void mllpWorker(List<SimulatedBed> beds) {
         long intervalNanos = (long) (1e9 / settings.rate());
         long next = System.nanoTime();
         long sequence = 0;
         MllpClient connection = null;
-        while (!stopping && System.nanoTime() < end) {
+        while (!stopping && System.nanoTime() < endNanos) {
             for (SimulatedBed bed : beds) {
                 boolean periodic = periodic(sequence);
                 String hl7 = SimulatedMessages.pcd01(bed, bed.model().at(Duration.ZERO), now(),
@@ -268,7 +303,7 @@ public final class LoadTool {
         }
     }
 
-    private void mqttWorker(List<SimulatedBed> beds, long end) {
+    private void mqttWorker(List<SimulatedBed> beds) {
         long intervalNanos = (long) (1e9 / settings.rate());
         long next = System.nanoTime();
         long sequence = 0;
@@ -279,7 +314,7 @@ public final class LoadTool {
             options.setCleanStart(true);
             options.setReceiveMaximum(65535);
             client.connect(options);
-            while (!stopping && System.nanoTime() < end) {
+            while (!stopping && System.nanoTime() < endNanos) {
                 for (SimulatedBed bed : beds) {
                     boolean periodic = periodic(sequence);
                     String json = SimulatedMessages.deviceJson(bed, bed.model().at(Duration.ZERO), now(),

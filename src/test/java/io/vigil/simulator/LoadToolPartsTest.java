@@ -64,12 +64,71 @@ class LoadToolPartsTest {
                 jvm_memory_used_bytes{area="heap",id="G1 Eden Space"} 1.048576E8
                 jvm_memory_used_bytes{area="heap",id="G1 Old Gen"} 5.24288E7
                 jvm_memory_used_bytes{area="nonheap",id="Metaspace"} 9.9E7
+                # HELP jvm_compilation_time_ms_total The approximate accumulated elapsed time spent in compilation
+                # TYPE jvm_compilation_time_ms_total counter
+                jvm_compilation_time_ms_total{compiler="HotSpot 64-Bit Tiered Compilers"} 43401.0
                 """;
 
         ApplianceGauge.Reading reading = ApplianceGauge.parse(text);
 
         assertThat(reading.cpu()).isEqualTo(0.4375);
         assertThat(reading.heapBytes()).isEqualTo(157_286_400L);
+        assertThat(reading.compileMillis()).isEqualTo(43401.0);
+        assertThat(ApplianceGauge.parse("process_cpu_usage 0.5\n").compileMillis()).as("not published").isEqualTo(-1.0);
+    }
+
+    @Test
+    void autoWarmupShouldBeReadAsUpToTenMinutes() {
+        LoadSettings auto = LoadSettings.parse("load --beds 10 --warmup auto".split(" "));
+        LoadSettings fixed = LoadSettings.parse("load --beds 10 --warmup 75s".split(" "));
+
+        assertThat(auto.autoWarmup()).isTrue();
+        assertThat(auto.warmup()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(fixed.autoWarmup()).isFalse();
+        assertThat(fixed.warmup()).isEqualTo(Duration.ofSeconds(75));
+    }
+
+    @Test
+    void theJitShouldCountAsSettledOnlyAfterThirtySecondsOfLittleCompiling() {
+        JitWarmup jit = new JitWarmup();
+        long s = 1_000_000_000L;
+        double compiled = 0;
+        // the first 60 s: compiling half of the time (one compiler thread at 50 %)
+        for (long t = 0; t <= 60; t += 5) {
+            jit.add(t * s, compiled);
+            compiled += 2500;
+        }
+        assertThat(jit.latestShare()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(jit.settled()).isFalse();
+        // then 100 ms of compiling every 5 s (2 %): settled once 30 s of such readings are in the window
+        compiled -= 2500;
+        for (long t = 65; t <= 80; t += 5) {
+            compiled += 100;
+            jit.add(t * s, compiled);
+        }
+        assertThat(jit.settled()).as("the window still holds busy readings").isFalse();
+        for (long t = 85; t <= 95; t += 5) {
+            compiled += 100;
+            jit.add(t * s, compiled);
+        }
+        assertThat(jit.latestShare()).isCloseTo(0.02, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(jit.settled()).isTrue();
+        jit.add(100 * s, -1); // a reading without the metric changes nothing
+        assertThat(jit.settled()).isTrue();
+
+        jit.restart();
+        assertThat(jit.shareSinceFirst()).isEqualTo(-1.0);
+        // readings 5.3 s apart (as the load tool's progress lines come) and an idle compiler: settled after 30 s
+        for (int i = 0; i <= 5; i++) {
+            jit.add(i * 5_300_000_000L, 500);
+            assertThat(jit.settled()).as("%d readings", i + 1).isFalse();
+        }
+        jit.add(6 * 5_300_000_000L, 500);
+        assertThat(jit.settled()).as("31.8 s of readings").isTrue();
+        jit.restart();
+        jit.add(0, 1000);
+        jit.add(60 * s, 7000);
+        assertThat(jit.shareSinceFirst()).isCloseTo(0.1, org.assertj.core.data.Offset.offset(0.001));
     }
 
     @Test
