@@ -21,6 +21,12 @@ public class VigilApplication {
             io.vigil.mapping.MappingCommand.main(args);
             return;
         }
+        String problem = io.vigil.config.WorkingDirectory.problem(java.nio.file.Path.of(""), args, System.getenv(),
+                System.getProperties());
+        if (problem != null) {
+            System.err.println(problem);
+            System.exit(2);
+        }
         SpringApplication.run(VigilApplication.class, args);
     }
 }
