@@ -47,9 +47,9 @@ final class JitWarmup {
         if (samples.size() < 2) {
             return -1;
         }
-        Sample last = samples.peekLast();
-        Sample before = samples.stream().skip(samples.size() - 2L).findFirst().orElseThrow();
-        return share(before, last);
+        java.util.Iterator<Sample> newestFirst = samples.descendingIterator();
+        Sample last = newestFirst.next();
+        return share(newestFirst.next(), last);
     }
 
     /** Share of the wall time spent compiling since the first reading, or -1 before two readings. */
