@@ -81,7 +81,22 @@ final class DeliveryBatch {
         for (Member m : members) {
             byPatients.computeIfAbsent(m.patients(), k -> new Group()).members.add(m);
         }
-        this.groups = List.copyOf(byPatients.values());
+        this.groups = new ArrayList<>(byPatients.values());
+    }
+
+    /**
+     * Replaces the group at {@code index} (of more than one member) by its two halves, in order, for the next
+     * attempt: the EHR ran out of time on it, and a smaller transaction may pass.
+     */
+    void split(int index) {
+        Group whole = groups.get(index);
+        int half = whole.members.size() / 2;
+        Group first = new Group();
+        Group second = new Group();
+        first.members.addAll(whole.members.subList(0, half));
+        second.members.addAll(whole.members.subList(half, whole.members.size()));
+        groups.set(index, first);
+        groups.add(index + 1, second);
     }
 
     /**
@@ -129,7 +144,12 @@ final class DeliveryBatch {
     }
 
     static DeliveryBatch single(Member only) {
-        return new DeliveryBatch(List.of(only));
+        return of(List.of(only));
+    }
+
+    /** A batch of the given members, grouped per patient. */
+    static DeliveryBatch of(List<Member> members) {
+        return new DeliveryBatch(members);
     }
 
     private static Member member(jakarta.jms.Message message) throws JMSException {

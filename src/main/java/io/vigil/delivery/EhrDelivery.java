@@ -54,6 +54,7 @@ public class EhrDelivery {
     private final Latencies latencies;
     private final String queue;
     private final int batchSize;
+    private final TransactionLimit limit;
     private final long batchWindowMillis;
 
     public EhrDelivery(VigilProperties properties, Outbox outbox, AuditTrail audit, MeterRegistry registry,
@@ -62,6 +63,7 @@ public class EhrDelivery {
         this.queue = properties.queue().get("delivery");
         VigilProperties.Batch batch = properties.ehr().batch();
         this.batchSize = batch == null ? 1 : Math.max(1, batch.maxBundles());
+        this.limit = new TransactionLimit(batchSize);
         this.batchWindowMillis = batch == null || batch.window() == null ? 0 : batch.window().toMillis();
         this.requestTimer = Timer.builder("vigil.delivery.request").tag("destination", "ehr")
                 .description("Time of one delivery attempt to the EHR").publishPercentiles(0.5, 0.99).register(registry);
@@ -112,14 +114,22 @@ public class EhrDelivery {
             lastDeliveredAt = System.nanoTime();
             return;
         }
-        for (DeliveryBatch.Group group : batch.groups) {
+        boolean whole = true; // every group delivered in this attempt, none on an earlier one
+        for (int i = 0; i < batch.groups.size(); i++) {
+            DeliveryBatch.Group group = batch.groups.get(i);
             if (group.delivered) {
+                whole = false;
                 continue; // delivered on an earlier attempt of this batch
             }
             group.members.forEach(m -> latencies.handed(deviceTime(m)));
             try {
                 post(group.bundle());
                 group.members.forEach(this::delivered);
+            } catch (EhrUnavailableException slow) {
+                if (slow.tooSlow() && group.members.size() > 1) {
+                    tooSlow(batch, i, slow);
+                }
+                throw slow;
             } catch (EhrRejectedException refused) {
                 if (group.members.size() == 1) {
                     throw refused;
@@ -143,6 +153,23 @@ public class EhrDelivery {
             }
             group.delivered = true;
         }
+        if (whole && limit.current() < limit.most() && limit.taken(batch.members.size()) == limit.most()) {
+            LOG.info("The EHR keeps up again: delivery transactions carry up to {} bundles (vigil.ehr.batch.max-bundles)",
+                    limit.most());
+        }
+    }
+
+    /**
+     * The EHR ran out of time on the merged transaction of group {@code index}: the next attempt posts it in two
+     * halves, and further batches are smaller until the EHR keeps up again.
+     */
+    private void tooSlow(DeliveryBatch batch, int index, EhrUnavailableException slow) {
+        int size = batch.groups.get(index).members.size();
+        batch.split(index);
+        int now = limit.tooSlow(size);
+        LOG.warn("{} on a transaction of {} bundles (first message {}): the next attempt sends it in two, and delivery "
+                        + "transactions carry at most {} bundles until the EHR keeps up", slow.getMessage(), size,
+                batch.groups.get(index).members.get(0).headers().get(IngestHeaders.CONTROL_ID), now);
     }
 
     private void post(String payload) {
@@ -207,10 +234,10 @@ public class EhrDelivery {
         });
         DeliveryBatch.Member first = new DeliveryBatch.Member(bundle, headers);
         JmsMessage jms = exchange.getIn() instanceof JmsMessage m ? m : null;
-        if (batchSize <= 1 || jms == null || jms.getJmsSession() == null) {
+        if (limit.current() <= 1 || jms == null || jms.getJmsSession() == null) {
             return DeliveryBatch.single(first);
         }
-        return DeliveryBatch.take(first, jms.getJmsSession(), queue, batchSize, batchWindowMillis);
+        return DeliveryBatch.take(first, jms.getJmsSession(), queue, limit.current(), batchWindowMillis);
     }
 
     private static Long deviceTime(DeliveryBatch.Member m) {
@@ -253,6 +280,12 @@ public class EhrDelivery {
     @ManagedAttribute(description = "Delivery transactions begun (a batch of vigil.ehr.batch counts once, its retries not again)")
     public long getTransactions() {
         return transactions.get();
+    }
+
+    @ManagedAttribute(description = "Most bundles a delivery transaction takes now: vigil.ehr.batch.max-bundles, lower "
+            + "while the EHR runs out of time on large transactions")
+    public int getTransactionLimit() {
+        return limit.current();
     }
 
     @ManagedAttribute(description = "Where bundles go: the EHR base URL, or the outbox")

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -41,6 +42,9 @@ final class FhirPoster {
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new EhrUnavailableException("VIGIL-DLV-004 " + baseUrl + " did not answer within " + timeout.toMillis() + " ms"
+                    + " (vigil.ehr.timeout)", e, true);
         } catch (IOException e) {
             throw new EhrUnavailableException("VIGIL-DLV-001 " + baseUrl + " unreachable: " + e, e);
         } catch (InterruptedException e) {
@@ -55,6 +59,7 @@ final class FhirPoster {
         if (status / 100 == 4 && status != 408 && status != 429) {
             throw new EhrRejectedException("VIGIL-DLV-003 " + baseUrl + " rejected the bundle: " + detail);
         }
-        throw new EhrUnavailableException("VIGIL-DLV-002 " + baseUrl + " could not take the bundle: " + detail, null);
+        throw new EhrUnavailableException("VIGIL-DLV-002 " + baseUrl + " could not take the bundle: " + detail, null,
+                status == 408 || status == 504);
     }
 }

@@ -58,4 +58,24 @@ class DeliveryBatchTest {
         Bundle twice = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, merged);
         assertThat(twice.getEntry()).hasSameSizeAs(once.getEntry());
     }
+
+    @Test
+    void aSplitGroupKeepsItsMembersInOrderAndTheOtherGroupsInPlace() {
+        List<DeliveryBatch.Member> members = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            members.add(new DeliveryBatch.Member("{}", Map.of(FhirProcessing.PATIENT_KEYS, "patient-1", "VigilMessageControlId", "A" + i)));
+        }
+        members.add(new DeliveryBatch.Member("{}", Map.of(FhirProcessing.PATIENT_KEYS, "patient-2", "VigilMessageControlId", "B0")));
+        DeliveryBatch batch = DeliveryBatch.of(members);
+        batch.groups.get(1).delivered = true;
+
+        batch.split(0);
+
+        assertThat(batch.groups).hasSize(3);
+        assertThat(batch.groups.get(0).members).extracting(m -> m.headers().get("VigilMessageControlId")).containsExactly("A0", "A1");
+        assertThat(batch.groups.get(1).members).extracting(m -> m.headers().get("VigilMessageControlId")).containsExactly("A2", "A3", "A4");
+        assertThat(batch.groups.get(1).delivered).isFalse();
+        assertThat(batch.groups.get(2).delivered).as("the other patient's group, delivered before").isTrue();
+        assertThat(batch.members).as("every member is still the batch's, for its commit or dead-lettering").hasSize(6);
+    }
 }
