@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * Durable stores of many senders through the group commit, as the MLLP connections store their bundles: each of
  * the benchmark's threads stands for a connection and waits for its message's commit, on an embedded Artemis with
- * its journal on this machine's disk and the appliance's journal buffer timeout (500 us). A bundle-sized message
+ * its journal on this machine's disk and the appliance's journal buffer timeout (500 us; parameter bufferTimeoutNanos). A bundle-sized message
  * (3.3 KB). The figure is messages a second over all threads.
  */
 @State(Scope.Benchmark)
@@ -34,6 +34,10 @@ public class GroupCommitBenchmark {
     @Param({"2"})
     public int writers;
 
+    /** The journal buffer timeout in nanoseconds (vigil.artemis.journal-buffer-timeout: 500 us). */
+    @Param({"500000"})
+    public int bufferTimeoutNanos;
+
     private final String bundle = "{\"resourceType\":\"Bundle\",\"pad\":\"" + "x".repeat(3300) + "\"}";
     private EmbeddedActiveMQ broker;
     private ActiveMQConnectionFactory factory;
@@ -44,7 +48,7 @@ public class GroupCommitBenchmark {
     public void start() throws Exception {
         journal = Files.createTempDirectory("vigil-bench-group-commit-");
         // the queue grows for the whole run: page to disk beyond 64 MiB instead of filling the heap
-        broker = JournalBroker.start(journal, 500_000, new AddressSettings().setMaxSizeBytes(64L * 1024 * 1024));
+        broker = JournalBroker.start(journal, bufferTimeoutNanos, new AddressSettings().setMaxSizeBytes(64L * 1024 * 1024));
         factory = new ActiveMQConnectionFactory("vm://0");
         factory.setProducerWindowSize(1024 * 1024);
         groupCommit = new GroupCommit(factory, writers);
