@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DeliveryBatchTest {
 
     /** Sample 04 (NIBP panel and pulse) twice with different control ids: two bundles of one patient and device. */
-    private static DeliveryBatch.Member member(String controlId) throws Exception {
+    static DeliveryBatch.Member member(String controlId) throws Exception {
         String hl7 = Files.readString(Path.of("src/test/resources/samples/hl7/04_pcd01_acme_gateway_nibp.hl7"))
                 .replace("\n", "\r");
         String original = hl7.split("\r")[0].split("\\|")[9];
