@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * Durable stores of many senders through the group commit, as the MLLP connections store their bundles: each of
  * the benchmark's threads stands for a connection and waits for its message's commit, on an embedded Artemis with
- * its journal on this machine's disk and the appliance's journal buffer timeout (500 us; parameter bufferTimeoutNanos). A bundle-sized message
+ * its journal on this machine's disk and the appliance's journal buffer timeout (100 us; parameter bufferTimeoutNanos). A bundle-sized message
  * (3.3 KB). The figure is messages a second over all threads.
  */
 @State(Scope.Benchmark)
@@ -34,8 +34,8 @@ public class GroupCommitBenchmark {
     @Param({"2"})
     public int writers;
 
-    /** The journal buffer timeout in nanoseconds (vigil.artemis.journal-buffer-timeout: 500 us). */
-    @Param({"500000"})
+    /** The journal buffer timeout in nanoseconds (vigil.artemis.journal-buffer-timeout: 100 us). */
+    @Param({"100000"})
     public int bufferTimeoutNanos;
 
     private final String bundle = "{\"resourceType\":\"Bundle\",\"pad\":\"" + "x".repeat(3300) + "\"}";
