@@ -53,7 +53,6 @@ public class EhrDelivery {
     private ProducerTemplate producer;
     private final Latencies latencies;
     private final String queue;
-    private final int batchSize;
     private final TransactionLimit limit;
     private final long batchWindowMillis;
 
@@ -62,8 +61,7 @@ public class EhrDelivery {
         this.latencies = latencies;
         this.queue = properties.queue().get("delivery");
         VigilProperties.Batch batch = properties.ehr().batch();
-        this.batchSize = batch == null ? 1 : Math.max(1, batch.maxBundles());
-        this.limit = new TransactionLimit(batchSize);
+        this.limit = new TransactionLimit(batch == null ? 1 : batch.maxBundles());
         this.batchWindowMillis = batch == null || batch.window() == null ? 0 : batch.window().toMillis();
         this.requestTimer = Timer.builder("vigil.delivery.request").tag("destination", "ehr")
                 .description("Time of one delivery attempt to the EHR").publishPercentiles(0.5, 0.99).register(registry);
@@ -77,8 +75,8 @@ public class EhrDelivery {
     @PostConstruct
     void announceDestination() {
         if (ehr.configured()) {
-            LOG.info("Delivering FHIR bundles to the EHR at {}{}", ehr.baseUrl(), batchSize <= 1 ? ""
-                    : " (up to " + batchSize + " bundles within " + batchWindowMillis + " ms per transaction, merged per patient)");
+            LOG.info("Delivering FHIR bundles to the EHR at {}{}", ehr.baseUrl(), limit.most() <= 1 ? ""
+                    : " (up to " + limit.most() + " bundles within " + batchWindowMillis + " ms per transaction, merged per patient)");
         } else if (countOnly) {
             LOG.warn("No EHR configured and vigil.outbox.mode=count: FHIR bundles are checked and counted, not kept "
                     + "(a fast sink for load tests)");
@@ -234,10 +232,11 @@ public class EhrDelivery {
         });
         DeliveryBatch.Member first = new DeliveryBatch.Member(bundle, headers);
         JmsMessage jms = exchange.getIn() instanceof JmsMessage m ? m : null;
-        if (limit.current() <= 1 || jms == null || jms.getJmsSession() == null) {
+        int most = limit.current();
+        if (most <= 1 || jms == null || jms.getJmsSession() == null) {
             return DeliveryBatch.single(first);
         }
-        return DeliveryBatch.take(first, jms.getJmsSession(), queue, limit.current(), batchWindowMillis);
+        return DeliveryBatch.take(first, jms.getJmsSession(), queue, most, batchWindowMillis);
     }
 
     private static Long deviceTime(DeliveryBatch.Member m) {

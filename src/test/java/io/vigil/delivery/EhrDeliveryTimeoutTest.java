@@ -2,24 +2,18 @@ package io.vigil.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vigil.config.VigilProperties;
 import io.vigil.console.Latencies;
 import io.vigil.fhir.FhirProcessing;
 import io.vigil.governance.AuditTrail;
+import io.vigil.support.ScriptedEhr;
 import io.vigil.support.TestPipeline;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -34,27 +28,36 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EhrDeliveryTimeoutTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int OBSERVATIONS_PER_BUNDLE = 2; // sample 04: a blood pressure panel and a pulse rate
 
     @TempDir
     Path dir;
 
-    private HttpServer ehr;
-    /** Bundles per transaction answered in time, and per transaction answered too late. */
-    private final List<Integer> inTime = new CopyOnWriteArrayList<>();
-    private final List<Integer> late = new CopyOnWriteArrayList<>();
+    private final ScriptedEhr ehr = new ScriptedEhr();
+
+    EhrDeliveryTimeoutTest() throws Exception {
+    }
 
     @AfterEach
     void stop() {
-        if (ehr != null) {
-            ehr.stop(0);
+        ehr.close();
+    }
+
+    /** Bundles in each transaction the EHR received with more (late) or fewer bundles than {@code most}. */
+    private List<Integer> bundles(int most, boolean late) throws Exception {
+        List<Integer> out = new ArrayList<>();
+        for (String body : ehr.bodies()) {
+            int bundles = ScriptedEhr.observations(body) / OBSERVATIONS_PER_BUNDLE;
+            if (bundles > most == late) {
+                out.add(bundles);
+            }
         }
+        return out;
     }
 
     @Test
     void aTransactionTheEhrDoesNotAnswerInTimeIsSplitUntilEveryBundleIsDelivered() throws Exception {
-        startEhrSlowAbove(2);
+        ehr.answerLateAbove(2 * OBSERVATIONS_PER_BUNDLE, Duration.ofSeconds(1));
         EhrDelivery delivery = delivery(8);
         List<DeliveryBatch.Member> members = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -80,8 +83,8 @@ class EhrDeliveryTimeoutTest {
         // 8 timed out, then 4, then the other 4; then the last two pairs went through
         assertThat(attempts).isEqualTo(4);
         assertThat(failures).allSatisfy(f -> assertThat(f).startsWith("VIGIL-DLV-004").contains("300 ms"));
-        assertThat(inTime).containsExactly(2, 2, 2, 2);
-        assertThat(late).containsExactly(8, 4, 4);
+        assertThat(bundles(2, false)).containsExactly(2, 2, 2, 2);
+        assertThat(bundles(2, true)).containsExactly(8, 4, 4);
         assertThat(delivery.getDelivered()).isEqualTo(8);
         assertThat(delivery.getFailedAttempts()).isEqualTo(3);
         assertThat(delivery.getTransactionLimit()).as("further batches start small").isEqualTo(1);
@@ -89,7 +92,7 @@ class EhrDeliveryTimeoutTest {
 
     @Test
     void aSingleBundleThatTimesOutIsRetriedAsItIsAndLeavesTheLimitAlone() throws Exception {
-        startEhrSlowAbove(0);
+        ehr.answerLateAbove(0, Duration.ofSeconds(1));
         EhrDelivery delivery = delivery(8);
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(DeliveryBatch.PROPERTY, DeliveryBatch.of(List.of(member("ALONE"))));
@@ -102,45 +105,9 @@ class EhrDeliveryTimeoutTest {
             }
         }
 
-        assertThat(late).containsExactly(1, 1);
+        assertThat(bundles(0, true)).containsExactly(1, 1);
         assertThat(delivery.getDelivered()).isZero();
         assertThat(delivery.getTransactionLimit()).isEqualTo(8);
-    }
-
-    /** An EHR that answers 200 at once to transactions of up to {@code most} bundles, and after 1 s to larger ones. */
-    private void startEhrSlowAbove(int most) throws Exception {
-        ehr = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        ehr.setExecutor(Executors.newCachedThreadPool());
-        ehr.createContext("/fhir", exchange -> {
-            JsonNode bundle = JSON.readTree(exchange.getRequestBody().readAllBytes());
-            int observations = 0;
-            for (JsonNode entry : bundle.path("entry")) {
-                if ("Observation".equals(entry.path("resource").path("resourceType").asText())) {
-                    observations++;
-                }
-            }
-            int bundles = observations / OBSERVATIONS_PER_BUNDLE;
-            if (bundles > most) {
-                late.add(bundles);
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            } else {
-                inTime.add(bundles);
-            }
-            byte[] answer = "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
-            try {
-                exchange.sendResponseHeaders(200, answer.length);
-                exchange.getResponseBody().write(answer);
-            } catch (java.io.IOException gone) {
-                // the delivery gave up waiting and closed the connection
-            }
-            exchange.close();
-        });
-        ehr.start();
     }
 
     /** A bundle of sample 04 with the headers the processing step sets (patient key as system|value). */
@@ -150,7 +117,7 @@ class EhrDeliveryTimeoutTest {
     }
 
     private EhrDelivery delivery(int maxBundles) {
-        String baseUrl = "http://127.0.0.1:" + ehr.getAddress().getPort() + "/fhir";
+        String baseUrl = ehr.baseUrl();
         VigilProperties properties = new VigilProperties(dir, null, null, null, null, null,
                 new VigilProperties.Ehr(baseUrl, Duration.ofMillis(300), null, false, "TREAT",
                         new VigilProperties.Batch(maxBundles, Duration.ZERO)),
