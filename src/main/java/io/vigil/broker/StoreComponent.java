@@ -24,16 +24,20 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <ul>
  * <li>Inside a route that took its message from a queue (build-fhir, ingest-mqtt: a JMS transaction is open on the
  * thread), the send joins that transaction through {@code jms:}, so taking and forwarding still commit together.</li>
- * <li>Otherwise (ingest-hl7 on each MLLP connection's thread) the message goes through {@link GroupCommit}: many
- * connections' messages share one broker transaction and one disk sync.</li>
+ * <li>Otherwise (ingest-hl7 on each MLLP connection's thread) the message goes straight into the embedded broker's
+ * journal from that thread ({@link DirectStore}): the journal syncs what all connections wrote together. What that
+ * does not take (a queue not created yet, flow control, a large message) goes through {@link GroupCommit}: many
+ * connections' messages in one broker transaction and one disk sync.</li>
  * </ul>
  * Messages are taken from queues with {@code jms:} as before; {@code store:} only sends.
  */
 public class StoreComponent extends DefaultComponent {
 
+    private final DirectStore directStore;
     private final GroupCommit groupCommit;
 
-    public StoreComponent(GroupCommit groupCommit) {
+    public StoreComponent(DirectStore directStore, GroupCommit groupCommit) {
+        this.directStore = directStore;
         this.groupCommit = groupCommit;
     }
 
@@ -48,6 +52,10 @@ public class StoreComponent extends DefaultComponent {
         // exchangePattern=InOnly, as routes write it for jms:, changes nothing here: store: is always one way
         parameters.remove("exchangePattern");
         return new StoreEndpoint(uri, this, kind.equals("topic"), name);
+    }
+
+    DirectStore directStore() {
+        return directStore;
     }
 
     GroupCommit groupCommit() {
@@ -120,8 +128,11 @@ public class StoreComponent extends DefaultComponent {
                 if (exchange.isTransacted() || inTransaction()) {
                     jmsProducer.process(exchange);
                 } else {
-                    endpoint.getComponent().groupCommit().send(new GroupCommit.Send(endpoint.topic, endpoint.name,
-                            session -> jms.getBinding().makeJmsMessage(exchange, session)));
+                    GroupCommit.MessageBuilder message = session -> jms.getBinding().makeJmsMessage(exchange, session);
+                    if (!endpoint.getComponent().directStore().store(endpoint.topic, endpoint.name, message)) {
+                        endpoint.getComponent().groupCommit().send(
+                                new GroupCommit.Send(endpoint.topic, endpoint.name, message));
+                    }
                 }
             } finally {
                 exchange.setPattern(pattern);

@@ -1,13 +1,25 @@
 package io.vigil.broker;
 
 import jakarta.jms.ConnectionFactory;
+import java.time.Duration;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The group commit and the Camel component {@code store:} routes send through. */
+/** The direct store, the group commit and the Camel component {@code store:} routes send through. */
 @Configuration(proxyBeanMethods = false)
 class StoreConfig {
+
+    /** How long an MLLP sender waits for the journal to confirm its message on disk before it NAKs. */
+    static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
+
+    @Bean
+    DirectStore directStore(ObjectProvider<EmbeddedActiveMQ> broker) {
+        EmbeddedActiveMQ embedded = broker.getIfAvailable();
+        return new DirectStore(embedded == null ? null : embedded.getActiveMQServer(), STORE_TIMEOUT);
+    }
 
     @Bean(destroyMethod = "close")
     GroupCommit groupCommit(ConnectionFactory connectionFactory,
@@ -16,7 +28,7 @@ class StoreConfig {
     }
 
     @Bean("store")
-    StoreComponent store(GroupCommit groupCommit) {
-        return new StoreComponent(groupCommit);
+    StoreComponent store(DirectStore directStore, GroupCommit groupCommit) {
+        return new StoreComponent(directStore, groupCommit);
     }
 }

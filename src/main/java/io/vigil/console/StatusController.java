@@ -1,5 +1,6 @@
 package io.vigil.console;
 
+import io.vigil.broker.DirectStore;
 import io.vigil.broker.GroupCommit;
 import io.vigil.broker.QueueDepths;
 import io.vigil.config.VigilProperties;
@@ -34,12 +35,14 @@ class StatusController {
     private final Destinations destinations;
     private final DeliveryBacklog backlog;
     private final GroupCommit groupCommit;
+    private final DirectStore directStore;
 
     StatusController(VigilProperties properties, QueueDepths depths, Hl7Ingest hl7, MqttIngest mqtt,
                      EhrDelivery delivery, Replay replay, VendorIngest vendors, Destinations destinations,
-                     DeliveryBacklog backlog, GroupCommit groupCommit) {
+                     DeliveryBacklog backlog, GroupCommit groupCommit, DirectStore directStore) {
         this.backlog = backlog;
         this.groupCommit = groupCommit;
+        this.directStore = directStore;
         this.vendors = vendors;
         this.destinations = destinations;
         this.replay = replay;
@@ -94,7 +97,9 @@ class StatusController {
         status.put("vendors", Map.of("payloads", vendors.getPayloads(), "observations", vendors.getObservations(),
                 "quarantined", vendors.getQuarantined(), "refusedRecords", vendors.getRejectedRecords(),
                 "ignoredValues", vendors.getIgnoredValues()));
-        // MLLP messages stored in shared broker transactions (route dispatch-outcome's store: endpoints)
+        // MLLP messages stored by route dispatch-outcome's store: endpoints: straight into the broker's journal, and
+        // (what that does not take) in shared broker transactions
+        status.put("directStore", Map.of("messages", directStore.stored(), "passedToGroupCommit", directStore.passed()));
         status.put("groupCommit", Map.of("messages", groupCommit.messages(), "commits", groupCommit.commits(),
                 "failedCommits", groupCommit.failedCommits()));
         status.put("deliveryBacklog", Map.of("limit", backlog.getLimit(), "holdingBack", backlog.isHoldingBack(),

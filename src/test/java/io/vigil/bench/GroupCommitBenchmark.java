@@ -1,9 +1,13 @@
 package io.vigil.bench;
 
+import io.vigil.broker.DirectStore;
 import io.vigil.broker.GroupCommit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -20,9 +24,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Durable stores of many senders through the group commit, as the MLLP connections store their bundles: each of
- * the benchmark's threads stands for a connection and waits for its message's commit, on an embedded Artemis with
- * its journal on this machine's disk and the appliance's journal buffer timeout (100 us; parameter bufferTimeoutNanos). A bundle-sized message
+ * Durable stores of many senders, as the MLLP connections store their bundles: straight into the journal from each
+ * sender's thread (directStore, what the appliance does) and through the group commit of the broker's JMS client
+ * (groupCommitStore, what it does with what the direct store does not take). Each of the benchmark's threads stands
+ * for a connection and waits until its message is on disk, on an embedded Artemis with its journal on this machine's
+ * disk and the appliance's journal buffer timeout (100 us; parameter bufferTimeoutNanos). A bundle-sized message
  * (3.3 KB). The figure is messages a second over all threads.
  */
 @State(Scope.Benchmark)
@@ -38,10 +44,12 @@ public class GroupCommitBenchmark {
     @Param({"100000"})
     public int bufferTimeoutNanos;
 
+    private static final String QUEUE = "vigil.bench";
     private final String bundle = "{\"resourceType\":\"Bundle\",\"pad\":\"" + "x".repeat(3300) + "\"}";
     private EmbeddedActiveMQ broker;
     private ActiveMQConnectionFactory factory;
     private GroupCommit groupCommit;
+    private DirectStore directStore;
     private Path journal;
 
     @Setup(Level.Trial)
@@ -52,6 +60,8 @@ public class GroupCommitBenchmark {
         factory = new ActiveMQConnectionFactory("vm://0");
         factory.setProducerWindowSize(1024 * 1024);
         groupCommit = new GroupCommit(factory, writers);
+        broker.getActiveMQServer().createQueue(QueueConfiguration.of(QUEUE).setRoutingType(RoutingType.ANYCAST));
+        directStore = new DirectStore(broker.getActiveMQServer(), Duration.ofSeconds(30));
     }
 
     @TearDown(Level.Trial)
@@ -63,6 +73,13 @@ public class GroupCommitBenchmark {
 
     @Benchmark
     public void groupCommitStore() throws Exception {
-        groupCommit.send(new GroupCommit.Send(false, "vigil.bench", session -> session.createTextMessage(bundle)));
+        groupCommit.send(new GroupCommit.Send(false, QUEUE, session -> session.createTextMessage(bundle)));
+    }
+
+    @Benchmark
+    public void directStore() throws Exception {
+        if (!directStore.store(false, QUEUE, session -> session.createTextMessage(bundle))) {
+            throw new IllegalStateException("the direct store did not take the message");
+        }
     }
 }

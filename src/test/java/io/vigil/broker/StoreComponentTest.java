@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.support.InVmBroker;
 import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +28,8 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * Routes sending with store: as the appliance's routes do: from a thread with no JMS transaction (an MLLP
- * connection's) the message goes through the group commit with the headers jms: would carry; inside a route that
+ * connection's) the message goes straight into the broker once its queue exists, and through the group commit before,
+ * either way as the message jms: would send (body, headers, JMS message id, persistent); inside a route that
  * took its message from a queue, the send joins that route's transaction, so a rolled-back attempt leaves nothing.
  */
 class StoreComponentTest {
@@ -34,6 +37,7 @@ class StoreComponentTest {
     private EmbeddedActiveMQ broker;
     private ActiveMQConnectionFactory artemis;
     private GroupCommit groupCommit;
+    private DirectStore directStore;
     private DefaultCamelContext camel;
 
     @BeforeEach
@@ -45,7 +49,8 @@ class StoreComponentTest {
         camel = new DefaultCamelContext();
         JmsComponent jms = JmsComponent.jmsComponentTransacted(caching);
         camel.addComponent("jms", jms);
-        camel.addComponent("store", new StoreComponent(groupCommit));
+        directStore = new DirectStore(broker.getActiveMQServer(), Duration.ofSeconds(30));
+        camel.addComponent("store", new StoreComponent(directStore, groupCommit));
     }
 
     @AfterEach
@@ -54,6 +59,38 @@ class StoreComponentTest {
         groupCommit.close();
         artemis.close();
         broker.stop();
+    }
+
+    @Test
+    void shouldStoreStraightIntoTheBrokerOnceTheQueueExistsAsTheGroupCommitDoesBefore() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:mllp").to("store:queue:vigil.delivery.ehr");
+            }
+        });
+        camel.start();
+        ProducerTemplate producer = camel.createProducerTemplate();
+
+        // the first creates the queue through the JMS client; the second finds it and goes straight in
+        producer.requestBodyAndHeader("direct:mllp", "{\"n\":1}", "VigilMessageControlId", "MSG-1");
+        producer.requestBodyAndHeader("direct:mllp", "{\"n\":2}", "VigilMessageControlId", "MSG-2");
+
+        assertThat(groupCommit.messages()).isEqualTo(1);
+        assertThat(directStore.stored()).isEqualTo(1);
+        assertThat(directStore.passed()).isEqualTo(1);
+        List<Message> stored = drain("vigil.delivery.ehr");
+        assertThat(stored).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            Message m = stored.get(i);
+            assertThat(((TextMessage) m).getText()).isEqualTo("{\"n\":" + (i + 1) + "}");
+            assertThat(m.getStringProperty("VigilMessageControlId")).isEqualTo("MSG-" + (i + 1));
+            assertThat(m.getJMSMessageID()).startsWith("ID:");
+            assertThat(m.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+            assertThat(m.getJMSPriority()).isEqualTo(4);
+            assertThat(m.getJMSDestination().toString()).isEqualTo(stored.get(0).getJMSDestination().toString());
+        }
+        assertThat(stored.get(0).getJMSMessageID()).isNotEqualTo(stored.get(1).getJMSMessageID());
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import io.vigil.broker.GroupCommit;
+import io.vigil.broker.DirectStore;
 import io.vigil.broker.QueueDepths;
 import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.FhirTestServer;
@@ -57,7 +57,7 @@ class EndToEndIT {
     QueueDepths depths;
 
     @Autowired
-    GroupCommit groupCommit;
+    DirectStore directStore;
 
     @Autowired
     io.vigil.rules.RuleEngine engine;
@@ -98,13 +98,13 @@ class EndToEndIT {
     void shouldAckAcmeNibpAndChartBloodPressurePanelAndHeartRateInTheEhr() throws Exception {
         long observationsBefore = added("vigil.observations");
         long bundlesBefore = added("vigil.delivery.ehr");
-        long groupCommitted = groupCommit.messages();
+        long storedDirectly = directStore.stored();
         String ack = ApplianceTestSupport.sendHl7(ports.mllp(), Samples.hl7("04"));
 
         assertThat(ack).contains("MSA|AA|0104ef190d604db188c3").contains("ACK^R01^ACK");
-        // processed on the connection's thread: stored once, as its bundle, before the ACK, in a shared transaction
+        // processed on the connection's thread: stored once, as its bundle, before the ACK, straight into the journal
         assertThat(added("vigil.delivery.ehr")).isEqualTo(bundlesBefore + 1);
-        assertThat(groupCommit.messages()).isGreaterThan(groupCommitted);
+        assertThat(directStore.stored()).isGreaterThan(storedDirectly);
         assertThat(added("vigil.observations")).isEqualTo(observationsBefore);
         await().atMost(DELIVERY).untilAsserted(() ->
                 assertThat(observationsOf("urn:vigil:id:NIST", "HO2009001")).extracting(o -> o.getCode().getCodingFirstRep().getCode())
@@ -321,7 +321,8 @@ class EndToEndIT {
                 "/actuator/jolokia/search/org.apache.camel:context=vigil,type=routes,*", String.class);
         assertThat(routes.getBody()).contains("ingest-hl7", "ingest-mqtt", "build-fhir", "deliver-ehr");
         assertThat(operator.getForEntity("/api/status", String.class).getBody())
-                .containsPattern("\"groupCommit\":\\{[^}]*\"failedCommits\":0");
+                .containsPattern("\"groupCommit\":\\{[^}]*\"failedCommits\":0")
+                .containsPattern("\"directStore\":\\{[^}]*\"messages\":\\d+");
         String metrics = operator.getForEntity("/actuator/prometheus", String.class).getBody();
         assertThat(metrics).contains("vigil_queue_depth{queue=\"vigil.delivery.ehr.DLQ\"}")
                 .containsPattern("vigil_messages_total\\{outcome=\"accepted\",protocol=\"hl7v2-mllp\"} [1-9]")

@@ -1,0 +1,240 @@
+package io.vigil.broker;
+
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
+import org.apache.activemq.artemis.api.core.ActiveMQBuffers;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.core.client.impl.ClientMessageImpl;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
+import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQTextMessage;
+import org.apache.activemq.artemis.utils.UUIDGenerator;
+
+/**
+ * Stores a message on the embedded broker from the sender's own thread, straight into the broker's post office and
+ * journal, and returns once the journal has synced it to disk. Every MLLP connection does so at once, and the journal
+ * syncs whatever all of them wrote in its buffer window (vigil.artemis.journal-buffer-timeout) together: a group
+ * commit made by the journal itself, with one hand-off per message (to the journal's writer) where a send and commit
+ * through the broker's JMS client took five (the client's writer thread, the in-VM connection, the broker's session,
+ * the journal, the answer back). A message stored here is the message {@code jms:} would have sent: built by the same
+ * binding (body and headers), with a JMS message id, persistent, priority 4; consumers cannot tell the two apart.
+ * <p>
+ * What it does not take, it leaves to the caller to send through the JMS client ({@link GroupCommit}), and stores
+ * nothing of it: a queue or topic the broker has not created yet (the client creates it), an address whose senders
+ * must wait when it is full (flow control is the client's), a message over {@link #MOST_BYTES} (the client stores
+ * large messages in files of their own), a body other than text, and everything when the broker is not
+ * embedded or not running.
+ */
+public final class DirectStore {
+
+    /** Messages larger than this (encoded) go through the JMS client, which stores large messages apart. */
+    static final int MOST_BYTES = 64 * 1024;
+
+    /** Builds messages as a session would, for a binding that only needs its message factories. */
+    private static final Session MESSAGES = (Session) Proxy.newProxyInstance(DirectStore.class.getClassLoader(),
+            new Class<?>[] {Session.class}, (proxy, method, args) -> switch (method.getName()) {
+                case "createTextMessage" -> {
+                    ActiveMQTextMessage text = new ActiveMQTextMessage(message(ActiveMQTextMessage.TYPE), null);
+                    writable(text);
+                    if (args != null && args.length == 1) {
+                        text.setText((String) args[0]);
+                    }
+                    yield text;
+                }
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                case "toString" -> "DirectStore message factory";
+                default -> throw new Unsupported(method.getName());
+            });
+
+    /** A message that needs more of a session than its message factories: it goes through the JMS client. */
+    static final class Unsupported extends RuntimeException {
+        Unsupported(String method) {
+            super("Session." + method + " is not available when storing directly", null, false, false);
+        }
+    }
+
+    private final ActiveMQServer server;
+    private final long timeoutMillis;
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong passed = new AtomicLong();
+    private final ThreadLocal<Context> contexts = new ThreadLocal<>();
+
+    private record Target(SimpleString address, ActiveMQDestination destination) {
+    }
+
+    /**
+     * @param server  the embedded broker; null when the appliance uses a broker of its own elsewhere (everything then
+     *                goes through the JMS client)
+     * @param timeout how long a sender waits for the journal to confirm its message is on disk before it is told the
+     *                message may not be stored (the device then sends it again)
+     */
+    public DirectStore(ActiveMQServer server, Duration timeout) {
+        this.server = server;
+        this.timeoutMillis = timeout.toMillis();
+    }
+
+    /**
+     * Stores the message built by {@code build} on queue or topic {@code name} and returns once it is on disk.
+     *
+     * @return false, with nothing stored, when this message must go through the JMS client instead (see the class)
+     * @throws JMSException when the broker refused it or did not confirm it on disk: it may not be stored
+     */
+    public boolean store(boolean topic, String name, GroupCommit.MessageBuilder build) throws JMSException {
+        if (server == null || !server.isActive()) {
+            passed.incrementAndGet();
+            return false;
+        }
+        Target target = targets.computeIfAbsent((topic ? "topic:" : "queue:") + name, key -> new Target(
+                SimpleString.of(name), topic ? ActiveMQDestination.createTopic(name) : ActiveMQDestination.createQueue(name)));
+        if (!takes(topic, target.address())) {
+            passed.incrementAndGet();
+            return false;
+        }
+        Message built;
+        try {
+            built = build.build(MESSAGES);
+        } catch (Unsupported e) {
+            passed.incrementAndGet();
+            return false;
+        }
+        if (!(built instanceof ActiveMQMessage jms)) {
+            passed.incrementAndGet();
+            return false;
+        }
+        CoreMessage message = serverMessage(jms, target, topic);
+        if (message == null) {
+            passed.incrementAndGet();
+            return false;
+        }
+        StorageManager storage = server.getStorageManager();
+        storage.setContext(context(storage));
+        try {
+            message.setMessageID(storage.generateID());
+            RoutingStatus status = server.getPostOffice().route(message, false);
+            if (status != RoutingStatus.OK && !topic) {
+                // the queue went away since takes() looked: nothing was stored; the JMS client creates it again
+                passed.incrementAndGet();
+                return false;
+            }
+            // waits on this thread's own operation context: the message and its references, synced to disk
+            if (!storage.waitOnOperations(timeoutMillis)) {
+                throw new JMSException("the broker did not confirm the message on disk within " + timeoutMillis
+                        + " ms; it may not be stored");
+            }
+        } catch (JMSException e) {
+            throw e;
+        } catch (Exception e) {
+            JMSException failed = new JMSException("storing the message on " + name + " failed: " + e);
+            failed.initCause(e);
+            throw failed;
+        } finally {
+            storage.clearContext();
+        }
+        stored.incrementAndGet();
+        return true;
+    }
+
+    /**
+     * This thread's operation context, whose completions run on the thread that finished the disk sync: the message's
+     * references join their queue and the waiting sender wakes at once, instead of one task per message queued on
+     * the broker's few pool threads, where consumers' deliveries would wait behind them. Both are short and do not
+     * block. One context per sender thread and broker (a restarted broker has a new storage manager).
+     */
+    private OperationContext context(StorageManager storage) {
+        Context own = contexts.get();
+        if (own == null || own.storage() != storage) {
+            own = new Context(storage, storage.newContext(Runnable::run));
+            contexts.set(own);
+        }
+        return own.context();
+    }
+
+    private record Context(StorageManager storage, OperationContext context) {
+    }
+
+    /** Whether the broker has this queue (or topic address), and its senders need not wait when it is full. */
+    private boolean takes(boolean topic, SimpleString address) {
+        if (server.getAddressInfo(address) == null) {
+            return false;
+        }
+        if (!topic && server.getPostOffice().getBinding(address) == null) {
+            return false;
+        }
+        AddressFullMessagePolicy policy = server.getAddressSettingsRepository().getMatch(address.toString())
+                .getAddressFullMessagePolicy();
+        return policy != AddressFullMessagePolicy.BLOCK;
+    }
+
+    /**
+     * The message as the broker would have received it from the JMS client: what the producer sets (persistent,
+     * priority 4, no expiry, timestamp, a JMS message id, the destination), the body written out, then copied into a
+     * broker message the way the journal reloads one. Null when it is too large to store here.
+     */
+    private static CoreMessage serverMessage(ActiveMQMessage jms, Target target, boolean topic) throws JMSException {
+        jms.setJMSDeliveryMode(DeliveryMode.PERSISTENT);
+        jms.setJMSPriority(Message.DEFAULT_PRIORITY);
+        jms.setJMSExpiration(0);
+        jms.setJMSTimestamp(System.currentTimeMillis());
+        ClientMessage client = jms.getCoreMessage();
+        client.setUserID(UUIDGenerator.getInstance().generateUUID());
+        jms.resetMessageID(null);
+        jms.setJMSDestination(target.destination());
+        try {
+            jms.doBeforeSend();
+        } catch (Exception e) {
+            JMSException failed = new JMSException("writing the message body failed: " + e);
+            failed.initCause(e);
+            throw failed;
+        }
+        client.setAddress(target.address());
+        client.setRoutingType(topic ? RoutingType.MULTICAST : RoutingType.ANYCAST);
+        int size = client.getPersistSize();
+        if (size > MOST_BYTES) {
+            return null;
+        }
+        ActiveMQBuffer buffer = ActiveMQBuffers.fixedBuffer(size);
+        client.persist(buffer);
+        CoreMessage message = new CoreMessage();
+        message.reloadPersistence(buffer, null);
+        message.setAddress(target.address());
+        return message;
+    }
+
+    private static ClientMessage message(byte type) {
+        return new ClientMessageImpl(type, true, 0, System.currentTimeMillis(), (byte) Message.DEFAULT_PRIORITY, 1500);
+    }
+
+    /** A message built around a fresh client message starts read-only (as a received one); a new one is writable. */
+    private static void writable(ActiveMQMessage message) throws JMSException {
+        message.clearBody();
+        message.clearProperties();
+    }
+
+    /** Messages stored directly so far. */
+    public long stored() {
+        return stored.get();
+    }
+
+    /** Messages left to the JMS client so far (queue not yet created, flow control, size, broker not embedded). */
+    public long passed() {
+        return passed.get();
+    }
+}

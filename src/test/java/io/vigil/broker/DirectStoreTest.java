@@ -1,0 +1,207 @@
+package io.vigil.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Messages stored straight into a persistent broker's journal from the senders' threads: on disk when store returns
+ * (they are there after the broker restarts), each sender's in its order, read by a JMS consumer as the JMS client's
+ * own messages are; what it must not take (no such queue yet, a blocking address, a large message, a broker that is
+ * not running) it leaves to the caller with nothing stored.
+ */
+class DirectStoreTest {
+
+    private static final String QUEUE = "vigil.delivery.ehr";
+    private static final String BLOCKING = "vigil.observations";
+    private static final String TOPIC = "vigil.alerts";
+    private static final String SUBSCRIPTION = "vigil.alerts.kafka";
+
+    @TempDir
+    Path data;
+    private EmbeddedActiveMQ broker;
+    private ActiveMQConnectionFactory factory;
+    private DirectStore store;
+
+    @BeforeEach
+    void start() throws Exception {
+        startBroker();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        stopBroker();
+    }
+
+    private void startBroker() throws Exception {
+        ConfigurationImpl configuration = new ConfigurationImpl();
+        configuration.setPersistenceEnabled(true);
+        configuration.setSecurityEnabled(false);
+        configuration.setJournalDirectory(data.resolve("journal").toString());
+        configuration.setBindingsDirectory(data.resolve("bindings").toString());
+        configuration.setPagingDirectory(data.resolve("paging").toString());
+        configuration.setLargeMessagesDirectory(data.resolve("large").toString());
+        configuration.setJournalBufferTimeout_NIO(100_000);
+        configuration.addAcceptorConfiguration("in-vm", "vm://11");
+        configuration.addQueueConfiguration(QueueConfiguration.of(QUEUE).setRoutingType(RoutingType.ANYCAST));
+        configuration.addQueueConfiguration(QueueConfiguration.of(BLOCKING).setRoutingType(RoutingType.ANYCAST));
+        configuration.addQueueConfiguration(QueueConfiguration.of(SUBSCRIPTION).setAddress(TOPIC)
+                .setRoutingType(RoutingType.MULTICAST));
+        configuration.addAddressSetting(BLOCKING, new AddressSettings().setMaxSizeBytes(1 << 20)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK));
+        broker = new EmbeddedActiveMQ().setConfiguration(configuration);
+        broker.start();
+        factory = new ActiveMQConnectionFactory("vm://11");
+        store = new DirectStore(broker.getActiveMQServer(), Duration.ofSeconds(30));
+    }
+
+    private void stopBroker() throws Exception {
+        factory.close();
+        broker.stop();
+    }
+
+    @Test
+    void shouldStoreAMessageThatAJmsConsumerReadsAsTheClientsOwn() throws Exception {
+        assertThat(store.store(false, QUEUE, text("{\"resourceType\":\"Bundle\"}", "MSG-1"))).isTrue();
+        assertThat(store.store(false, QUEUE, text("second", "MSG-2"))).isTrue();
+
+        List<Message> stored = drain(QUEUE);
+        assertThat(stored).hasSize(2);
+        Message first = stored.get(0);
+        assertThat(((TextMessage) first).getText()).isEqualTo("{\"resourceType\":\"Bundle\"}");
+        assertThat(first.getStringProperty("VigilMessageControlId")).isEqualTo("MSG-1");
+        assertThat(first.getIntProperty("VigilObservations")).isEqualTo(6);
+        assertThat(first.getJMSDeliveryMode()).isEqualTo(DeliveryMode.PERSISTENT);
+        assertThat(first.getJMSPriority()).isEqualTo(4);
+        assertThat(first.getJMSTimestamp()).isPositive();
+        assertThat(first.getJMSMessageID()).startsWith("ID:").isNotEqualTo(stored.get(1).getJMSMessageID());
+        assertThat(((TextMessage) stored.get(1)).getText()).isEqualTo("second");
+        assertThat(store.stored()).isEqualTo(2);
+        assertThat(store.passed()).isZero();
+    }
+
+    @Test
+    void shouldHaveEveryStoredMessageOnDiskWhenTheBrokerStartsAgain() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(store.store(false, QUEUE, text("bundle " + i, "MSG-" + i))).isTrue();
+        }
+        stopBroker();
+        startBroker();
+
+        List<Message> stored = drain(QUEUE);
+        assertThat(stored).extracting(m -> ((TextMessage) m).getText()).containsExactly("bundle 0", "bundle 1", "bundle 2");
+        assertThat(stored).extracting(m -> m.getStringProperty("VigilMessageControlId"))
+                .containsExactly("MSG-0", "MSG-1", "MSG-2");
+    }
+
+    @Test
+    void shouldKeepEachOfManyConcurrentSendersInItsOrder() throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 20; t++) {
+                int sender = t;
+                done.add(senders.submit(() -> {
+                    for (int n = 0; n < 50; n++) {
+                        assertThat(store.store(false, QUEUE, text(sender + ":" + n, "S" + sender))).isTrue();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+
+        List<Message> stored = drain(QUEUE);
+        assertThat(stored).hasSize(1000);
+        int[] next = new int[20];
+        for (Message m : stored) {
+            String[] parts = ((TextMessage) m).getText().split(":");
+            int sender = Integer.parseInt(parts[0]);
+            assertThat(Integer.parseInt(parts[1])).isEqualTo(next[sender]);
+            next[sender]++;
+        }
+        assertThat(store.stored()).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldStoreOnATopicForEachOfItsSubscriptions() throws Exception {
+        assertThat(store.store(true, TOPIC, text("alert", "MSG-9"))).isTrue();
+
+        List<Message> stored = drain(TOPIC + "::" + SUBSCRIPTION); // the subscription, by its fully qualified name
+        assertThat(stored).extracting(m -> ((TextMessage) m).getText()).containsExactly("alert");
+    }
+
+    @Test
+    void shouldLeaveToTheCallerWhatItMustNotTakeAndStoreNothingOfIt() throws Exception {
+        String large = "x".repeat(DirectStore.MOST_BYTES + 1);
+
+        assertThat(store.store(false, "vigil.not.created", text("a", "MSG-1"))).isFalse();
+        assertThat(store.store(false, BLOCKING, text("b", "MSG-2"))).isFalse();
+        assertThat(store.store(false, QUEUE, text(large, "MSG-3"))).isFalse();
+        assertThat(store.store(false, QUEUE, session -> session.createObjectMessage("not text"))).isFalse();
+
+        assertThat(store.passed()).isEqualTo(4);
+        assertThat(store.stored()).isZero();
+        assertThat(broker.getActiveMQServer().getAddressInfo(
+                org.apache.activemq.artemis.api.core.SimpleString.of("vigil.not.created"))).isNull();
+        assertThat(drain(QUEUE)).isEmpty();
+        assertThat(drain(BLOCKING)).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveEverythingToTheCallerWhenTheBrokerIsNotRunning() throws Exception {
+        broker.getActiveMQServer().stop();
+
+        assertThat(store.store(false, QUEUE, text("a", "MSG-1"))).isFalse();
+        assertThat(new DirectStore(null, Duration.ofSeconds(1)).store(false, QUEUE, text("a", "MSG-1"))).isFalse();
+    }
+
+    private static GroupCommit.MessageBuilder text(String body, String controlId) {
+        return session -> {
+            TextMessage message = session.createTextMessage(body);
+            message.setStringProperty("VigilMessageControlId", controlId);
+            message.setIntProperty("VigilObservations", 6);
+            return message;
+        };
+    }
+
+    private List<Message> drain(String queue) throws Exception {
+        List<Message> out = new ArrayList<>();
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var consumer = session.createConsumer(session.createQueue(queue));
+            Message m;
+            while ((m = consumer.receive(500)) != null) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+}
