@@ -16,7 +16,6 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.core.client.impl.ClientMessageImpl;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
-import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -75,7 +74,6 @@ public final class DirectStore {
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong passed = new AtomicLong();
-    private final ThreadLocal<Context> contexts = new ThreadLocal<>();
 
     private record Target(SimpleString address, ActiveMQDestination destination) {
     }
@@ -125,7 +123,6 @@ public final class DirectStore {
             return false;
         }
         StorageManager storage = server.getStorageManager();
-        storage.setContext(context(storage));
         try {
             message.setMessageID(storage.generateID());
             RoutingStatus status = server.getPostOffice().route(message, false);
@@ -145,29 +142,9 @@ public final class DirectStore {
             JMSException failed = new JMSException("storing the message on " + name + " failed: " + e);
             failed.initCause(e);
             throw failed;
-        } finally {
-            storage.clearContext();
         }
         stored.incrementAndGet();
         return true;
-    }
-
-    /**
-     * This thread's operation context, whose completions run on the thread that finished the disk sync: the message's
-     * references join their queue and the waiting sender wakes at once, instead of one task per message queued on
-     * the broker's few pool threads, where consumers' deliveries would wait behind them. Both are short and do not
-     * block. One context per sender thread and broker (a restarted broker has a new storage manager).
-     */
-    private OperationContext context(StorageManager storage) {
-        Context own = contexts.get();
-        if (own == null || own.storage() != storage) {
-            own = new Context(storage, storage.newContext(Runnable::run));
-            contexts.set(own);
-        }
-        return own.context();
-    }
-
-    private record Context(StorageManager storage, OperationContext context) {
     }
 
     /** Whether the broker has this queue (or topic address), and its senders need not wait when it is full. */
