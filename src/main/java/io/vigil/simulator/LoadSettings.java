@@ -9,11 +9,14 @@ import java.time.Duration;
  * --warmup: seconds of load before the measurement starts (the appliance's JIT compiles its hot paths then), or
  * "auto": until its JIT compiler has been busy less than 10 % of the last 30 s (at least 60 s, at most 10 minutes);
  * --write DIR: write the MLLP frames each connection would send in --duration into DIR (one file per connection,
- * for an MLLP client that is not part of Vigil) instead of sending them.
+ * for an MLLP client that is not part of Vigil) instead of sending them;
+ * --panel-every N: every Nth message of a bed carries blood pressure and temperature too (7 observations instead of
+ * 3; default 30, as a monitor that takes a cuff pressure every half hour; 1: every message, about the six
+ * observations a message of a fully equipped bed carries).
  */
 record LoadSettings(int beds, double rate, Duration duration, int connections, double mqttShare, String host,
                     int mllpPort, int mqttPort, int httpPort, String login, Duration warmup, boolean autoWarmup,
-                    Path write) {
+                    Path write, int panelEvery) {
 
     /** Shortest and longest auto warm-up. */
     static final Duration AUTO_WARMUP_MIN = Duration.ofSeconds(60);
@@ -33,6 +36,7 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
         Duration warmup = Duration.ofSeconds(20);
         boolean autoWarmup = false;
         Path write = null;
+        int panelEvery = 30;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -62,12 +66,18 @@ record LoadSettings(int beds, double rate, Duration duration, int connections, d
                 case "--http-port" -> httpPort = Integer.parseInt(value);
                 case "--login" -> login = value;
                 case "--write" -> write = Path.of(value);
+                case "--panel-every" -> {
+                    panelEvery = Integer.parseInt(value);
+                    if (panelEvery < 1) {
+                        throw new IllegalArgumentException("--panel-every must be 1 or more, not " + value);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --beds --rate --duration --warmup --connections --mqtt-share --mllp-only --mqtt-only --host --mllp-port --mqtt-port --http-port --login --write)");
+                        + " (options: --beds --rate --duration --warmup --connections --mqtt-share --mllp-only --mqtt-only --host --mllp-port --mqtt-port --http-port --login --write --panel-every)");
             }
             i++;
         }
         return new LoadSettings(beds, rate, duration, connections, mqttShare, host, mllpPort, mqttPort, httpPort, login,
-                warmup, autoWarmup, write);
+                warmup, autoWarmup, write, panelEvery);
     }
 }

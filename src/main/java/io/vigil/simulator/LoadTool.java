@@ -343,9 +343,9 @@ public final class LoadTool {
         }
     }
 
-    /** Blood pressure and temperature in every 30th message of a bed. */
-    private static boolean periodic(long sequence) {
-        return sequence % 30 == 0;
+    /** Blood pressure and temperature in every --panel-every'th message of a bed (30th by default). */
+    private boolean periodic(long sequence) {
+        return sequence % settings.panelEvery() == 0;
     }
 
     private static OffsetDateTime now() {

@@ -17,6 +17,10 @@ class LoadToolPartsTest {
         assertThat(s.duration()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.connections()).isEqualTo(50);
         assertThat(s.mqttShare()).isZero();
+        assertThat(s.panelEvery()).isEqualTo(30);
+        assertThat(LoadSettings.parse("load --panel-every 1".split(" ")).panelEvery()).isEqualTo(1);
+        assertThatThrownBy(() -> LoadSettings.parse("load --panel-every 0".split(" ")))
+                .hasMessage("--panel-every must be 1 or more, not 0");
     }
 
     @Test
