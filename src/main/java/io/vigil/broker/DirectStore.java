@@ -97,30 +97,25 @@ public final class DirectStore {
      */
     public boolean store(boolean topic, String name, GroupCommit.MessageBuilder build) throws JMSException {
         if (server == null || !server.isActive()) {
-            passed.incrementAndGet();
-            return false;
+            return pass();
         }
         Target target = targets.computeIfAbsent((topic ? "topic:" : "queue:") + name, key -> new Target(
                 SimpleString.of(name), topic ? ActiveMQDestination.createTopic(name) : ActiveMQDestination.createQueue(name)));
         if (!takes(topic, target.address())) {
-            passed.incrementAndGet();
-            return false;
+            return pass();
         }
         Message built;
         try {
             built = build.build(MESSAGES);
         } catch (Unsupported e) {
-            passed.incrementAndGet();
-            return false;
+            return pass();
         }
         if (!(built instanceof ActiveMQMessage jms)) {
-            passed.incrementAndGet();
-            return false;
+            return pass();
         }
         CoreMessage message = serverMessage(jms, target, topic);
         if (message == null) {
-            passed.incrementAndGet();
-            return false;
+            return pass();
         }
         StorageManager storage = server.getStorageManager();
         try {
@@ -128,8 +123,7 @@ public final class DirectStore {
             RoutingStatus status = server.getPostOffice().route(message, false);
             if (status != RoutingStatus.OK && !topic) {
                 // the queue went away since takes() looked: nothing was stored; the JMS client creates it again
-                passed.incrementAndGet();
-                return false;
+                return pass();
             }
             // waits on this thread's own operation context: the message and its references, synced to disk
             if (!storage.waitOnOperations(timeoutMillis)) {
@@ -145,6 +139,12 @@ public final class DirectStore {
         }
         stored.incrementAndGet();
         return true;
+    }
+
+    /** Leaves the message to the caller: nothing of it is stored. */
+    private boolean pass() {
+        passed.incrementAndGet();
+        return false;
     }
 
     /** Whether the broker has this queue (or topic address), and its senders need not wait when it is full. */

@@ -2,10 +2,9 @@ package io.vigil.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.jms.Connection;
+import io.vigil.support.InVmBroker;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -192,16 +191,6 @@ class DirectStoreTest {
     }
 
     private List<Message> drain(String queue) throws Exception {
-        List<Message> out = new ArrayList<>();
-        try (Connection connection = factory.createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            var consumer = session.createConsumer(session.createQueue(queue));
-            Message m;
-            while ((m = consumer.receive(500)) != null) {
-                out.add(m);
-            }
-        }
-        return out;
+        return InVmBroker.drain(factory, queue);
     }
 }

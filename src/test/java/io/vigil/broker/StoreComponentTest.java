@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.support.InVmBroker;
-import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,16 +150,6 @@ class StoreComponentTest {
     }
 
     private List<Message> drain(String queue) throws Exception {
-        List<Message> out = new ArrayList<>();
-        try (Connection connection = artemis.createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            var consumer = session.createConsumer(session.createQueue(queue));
-            Message m;
-            while ((m = consumer.receive(500)) != null) {
-                out.add(m);
-            }
-        }
-        return out;
+        return InVmBroker.drain(artemis, queue);
     }
 }
