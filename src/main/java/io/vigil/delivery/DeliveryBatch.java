@@ -8,6 +8,7 @@ import io.vigil.fhir.FhirProcessing;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -165,16 +166,35 @@ final class DeliveryBatch {
         return new Member(body, headers);
     }
 
-    /** The members after the route's own message, as messages for the dead-letter queue. */
+    /**
+     * The members after the route's own message, as messages for the dead-letter queue: made when the route first
+     * reads them (it does only when it gives up on the batch), not for every batch.
+     */
     List<Message> others(CamelContext camel) {
-        List<Message> out = new ArrayList<>();
-        for (Member m : members.subList(1, members.size())) {
-            DefaultMessage message = new DefaultMessage(camel);
-            message.setBody(m.bundle());
-            message.setHeaders(new LinkedHashMap<>(m.headers()));
-            out.add(message);
-        }
-        return out;
+        List<Member> rest = members.subList(1, members.size());
+        return new AbstractList<>() {
+            private List<Message> made;
+
+            @Override
+            public Message get(int index) {
+                if (made == null) {
+                    List<Message> out = new ArrayList<>(rest.size());
+                    for (Member m : rest) {
+                        DefaultMessage message = new DefaultMessage(camel);
+                        message.setBody(m.bundle());
+                        message.setHeaders(new LinkedHashMap<>(m.headers()));
+                        out.add(message);
+                    }
+                    made = out;
+                }
+                return made.get(index);
+            }
+
+            @Override
+            public int size() {
+                return rest.size();
+            }
+        };
     }
 
     /** One transaction Bundle holding every entry of the given bundles once (by fullUrl, first kept). */

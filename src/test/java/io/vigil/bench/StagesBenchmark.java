@@ -1,6 +1,10 @@
 package io.vigil.bench;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.vigil.delivery.FastSink;
 import io.vigil.fhir.FhirBundleBuilder;
 import io.vigil.hl7.Hl7Codec;
 import io.vigil.hl7.PatientIdentifierSystems;
@@ -41,7 +45,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * transaction Bundle by Vigil's writer; {@code fhirBundleHapiJson} the same with HAPI's); {@code durableEnqueue} is
  * one persistent JMS send to a durable queue of an embedded Artemis with its journal on this machine's disk, as
  * each MLLP connection did before it ACKed until its messages went through the group commit (GroupCommitBenchmark). Sample 04 (NIBP panel and pulse: a 2-observation message); each call's control id
- * differs.
+ * differs. {@code fastSinkCheck} is the fast sink's check of one delivered bundle (sample 01, seven observations),
+ * {@code fastSinkCheckJackson} the same walk with Jackson's tokenizer (what the sink did before change 30).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -56,6 +61,9 @@ public class StagesBenchmark {
     /** What durableEnqueue sends: the canonical batch as JSON, a message of the size ingest stores. */
     private String batchJson;
     private long counter;
+    /** The FHIR bundle of sample 01 (Philips IntelliVue MX500, seven observations), as the delivery consumer reads it. */
+    private String sevenObservationBundle;
+    private static final JsonFactory TOKENS = new JsonFactory();
 
     private EmbeddedActiveMQ broker;
     private Connection connection;
@@ -73,6 +81,9 @@ public class StagesBenchmark {
                 .strip().replace("\r\n", "\r").replace('\n', '\r');
         batch = extractor.extract(codec.parse(message), Instant.now(), "0");
         batchJson = CanonicalJson.MAPPER.writeValueAsString(batch);
+        String seven = Files.readString(Path.of("src/test/resources/samples/hl7/01_pcd01_philips_intellivue_mx500.hl7"))
+                .strip().replace("\r\n", "\r").replace('\n', '\r');
+        sevenObservationBundle = bundles.toJson(bundles.build(extractor.extract(codec.parse(seven), Instant.now(), "0"), "bench"));
     }
 
     @Setup(Level.Trial)
@@ -121,5 +132,33 @@ public class StagesBenchmark {
     @Benchmark
     public void durableEnqueue() throws Exception {
         producer.send(session.createTextMessage(batchJson));
+    }
+
+    @Benchmark
+    public String fastSinkCheck() {
+        FastSink.check(sevenObservationBundle);
+        return sevenObservationBundle;
+    }
+
+    /** Tokens of the same bundle through Jackson, names and the entry array walked as the sink did before change 30. */
+    @Benchmark
+    public int fastSinkCheckJackson() throws Exception {
+        int entries = 0;
+        try (JsonParser json = TOKENS.createParser(sevenObservationBundle)) {
+            json.nextToken();
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String name = json.currentName();
+                JsonToken value = json.nextToken();
+                if ("entry".equals(name) && value == JsonToken.START_ARRAY) {
+                    while (json.nextToken() != JsonToken.END_ARRAY) {
+                        entries++;
+                        json.skipChildren();
+                    }
+                } else {
+                    json.skipChildren();
+                }
+            }
+        }
+        return entries;
     }
 }

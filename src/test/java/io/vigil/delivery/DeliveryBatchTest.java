@@ -78,4 +78,23 @@ class DeliveryBatchTest {
         assertThat(batch.groups.get(2).delivered).as("the other patient's group, delivered before").isTrue();
         assertThat(batch.members).as("every member is still the batch's, for its commit or dead-lettering").hasSize(6);
     }
+
+    @Test
+    void theMembersAfterTheFirstShouldBecomeDeadLetterMessagesWithTheirBodiesAndHeaders() throws Exception {
+        List<DeliveryBatch.Member> members = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            members.add(new DeliveryBatch.Member("{\"n\":" + i + "}", Map.of(FhirProcessing.PATIENT_KEYS, "patient-" + i,
+                    "VigilMessageControlId", "C" + i)));
+        }
+        try (org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
+            List<org.apache.camel.Message> others = DeliveryBatch.of(members).others(camel);
+
+            assertThat(others).hasSize(2);
+            assertThat(others).extracting(m -> m.getBody(String.class)).containsExactly("{\"n\":1}", "{\"n\":2}");
+            assertThat(others).extracting(m -> m.getHeader("VigilMessageControlId")).containsExactly("C1", "C2");
+            assertThat(others.get(1)).as("made once, the same message on every read").isSameAs(others.get(1));
+            others.get(0).setHeader("VigilFailureReason", "refused");
+            assertThat(members.get(1).headers()).as("the dead letter's headers are its own").doesNotContainKey("VigilFailureReason");
+        }
+    }
 }
