@@ -12,6 +12,8 @@ import jakarta.jms.JMSException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
@@ -51,6 +53,9 @@ public class EhrDelivery {
     private long windowWaitStart;
     private boolean mostlyWaitingForTheEhr = true;
     private ProducerTemplate producer;
+    /** Threads of the fast sink's checks (vigil.outbox.mode=count only). */
+    static final int FAST_SINK_THREADS = 2;
+    private ForkJoinPool fastSinkPool;
     private final Latencies latencies;
     private final String queue;
     private final TransactionLimit limit;
@@ -99,11 +104,12 @@ public class EhrDelivery {
             }
         }
         if (!ehr.configured()) {
+            if (countOnly) {
+                checkAll(batch.members);
+            }
             for (DeliveryBatch.Member m : batch.members) {
                 latencies.handed(deviceTime(m));
-                if (countOnly) {
-                    FastSink.check(m.bundle());
-                } else {
+                if (!countOnly) {
                     outbox.store((String) m.headers().get(IngestHeaders.CONTROL_ID), m.bundle());
                 }
                 delivered.incrementAndGet();
@@ -155,6 +161,42 @@ public class EhrDelivery {
             LOG.info("The EHR keeps up again: delivery transactions carry up to {} bundles (vigil.ehr.batch.max-bundles)",
                     limit.most());
         }
+    }
+
+    /**
+     * The fast sink's check of every bundle of a batch, on {@link #FAST_SINK_THREADS} threads of its own while the
+     * delivery consumer waits: on a busy machine one thread gets about one runnable thread's share of the CPU, and the
+     * checks were most of the delivery consumer's CPU (docs/performance.md, change 30). The first refused bundle fails
+     * the batch before any of it is counted.
+     */
+    private void checkAll(List<DeliveryBatch.Member> members) {
+        if (members.size() < 8) {
+            members.forEach(m -> FastSink.check(m.bundle()));
+            return;
+        }
+        try {
+            fastSinkPool().submit(() -> members.parallelStream().forEach(m -> FastSink.check(m.bundle()))).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException refused) {
+                throw refused;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking bundles", e);
+        }
+    }
+
+    private synchronized ForkJoinPool fastSinkPool() {
+        if (fastSinkPool == null) {
+            fastSinkPool = new ForkJoinPool(FAST_SINK_THREADS, pool -> {
+                ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                thread.setName("vigil-fast-sink-" + thread.getPoolIndex());
+                thread.setDaemon(true);
+                return thread;
+            }, null, false);
+        }
+        return fastSinkPool;
     }
 
     /**
