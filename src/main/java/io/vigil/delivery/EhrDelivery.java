@@ -166,7 +166,7 @@ public class EhrDelivery {
     /**
      * The fast sink's check of every bundle of a batch, on {@link #FAST_SINK_THREADS} threads of its own while the
      * delivery consumer waits: on a busy machine one thread gets about one runnable thread's share of the CPU, and the
-     * checks were most of the delivery consumer's CPU (docs/performance.md, change 30). The first refused bundle fails
+     * checks were most of the delivery consumer's CPU (docs/performance.md, change 31). The first refused bundle fails
      * the batch before any of it is counted.
      */
     private void checkAll(List<DeliveryBatch.Member> members) {
