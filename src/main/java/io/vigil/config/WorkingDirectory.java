@@ -31,7 +31,7 @@ public final class WorkingDirectory {
         }
         return "Vigil reads config/application.yaml and its routes/, rules/ and mappings/ folders from the working "
                 + "directory, and " + cwd.toAbsolutePath().normalize() + " has no config/application.yaml. Start it from "
-                + "its installation folder (cd <vigil folder> && java -jar target/vigil.jar), or name the settings "
+                + "its installation folder (bin/vigil, or cd <vigil folder> && java -jar target/vigil.jar), or name the settings "
                 + "file with --spring.config.location=<file>.";
     }
 }
