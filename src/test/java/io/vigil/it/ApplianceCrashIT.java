@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
@@ -30,8 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged appliance (target/vigil.jar, its own JVM) is killed with SIGKILL in the middle of a stream of
- * PCD-01 messages and started again on the same data directory. The sender behaves as a monitor does: it resends
- * a message until it gets its ACK. Every ACKed message must reach the real HAPI FHIR JPA EHR, none twice.
+ * PCD-01 messages and started again on the same data directory, the second time as an operator would, with
+ * bin/vigil and the class archive it makes. The sender behaves as a monitor does: it resends a message until it
+ * gets its ACK. Every ACKed message must reach the real HAPI FHIR JPA EHR, none twice.
  */
 class ApplianceCrashIT {
 
@@ -50,15 +52,21 @@ class ApplianceCrashIT {
         processes.forEach(Process::destroyForcibly);
     }
 
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final Path CLASSES_LOADED = Path.of("target/crash-it/classes-loaded-2.log");
+
+    /** Run 1 as java -jar target/vigil.jar; run 2 as bin/vigil, logging where each class came from. */
     private Process start(int run) throws Exception {
         Path log = Path.of("target/crash-it/vigil-" + run + ".log");
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-jar", "target/vigil.jar",
-                "--vigil.data-dir=" + data, "--vigil.mllp.port=" + mllp, "--vigil.mqtt.port=" + mqtt,
+        List<String> command = new ArrayList<>(run == 1 ? List.of(JAVA, "-Xmx512m", "-jar", "target/vigil.jar") : List.of("bash", "bin/vigil"));
+        command.addAll(List.of("--vigil.data-dir=" + data, "--vigil.mllp.port=" + mllp, "--vigil.mqtt.port=" + mqtt,
                 "--vigil.artemis.port=" + artemis, "--server.port=" + http, "--vigil.hl7.device-zone=UTC",
-                "--vigil.ehr.base-url=" + FhirTestServer.baseUrl(), "--spring.jmx.enabled=false")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--vigil.ehr.base-url=" + FhirTestServer.baseUrl(), "--spring.jmx.enabled=false"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA", JAVA);
+        builder.environment().put("JAVA_OPTS", "-Xmx512m -Xlog:class+load=info:file=" + CLASSES_LOADED);
+        Process p = builder.start();
         processes.add(p);
         HttpClient client = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
@@ -70,6 +78,7 @@ class ApplianceCrashIT {
     @Test
     void everyAckedMessageShouldBeChartedOnceAfterAKillDashNine() throws Exception {
         data = Files.createTempDirectory("vigil-crash-");
+        prepareLauncher();
         Process first = start(1);
         String template = Samples.hl7("04").replace("HO2009001^^^NIST", PATIENT + "^^^NIST");
         Set<String> acked = ConcurrentHashMap.newKeySet();
@@ -116,6 +125,22 @@ class ApplianceCrashIT {
         assertThat(chartedAtKill).as("the kill came while ACKed messages were still on their way").isLessThan(2 * ackedAtKill);
         assertThat(charted).hasSize(2 * MESSAGES);
         assertThat(distinct).hasSize(2 * MESSAGES);
+        // the restart by bin/vigil took Vigil's own classes from its class archive
+        assertThat(Files.readAllLines(CLASSES_LOADED)).anyMatch(line -> line.contains("io.vigil.ingest.Hl7Ingest source: shared objects file"));
+    }
+
+    /** bin/vigil prepare: the class archive of this jar and Java, made by a training start on ports of its own. */
+    private void prepareLauncher() throws Exception {
+        Path log = Path.of("target/crash-it/vigil-prepare.log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder("bash", "bin/vigil", "prepare").redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA", JAVA);
+        builder.environment().put("JAVA_OPTS", "-Xmx512m");
+        Process prepare = builder.start();
+        processes.add(prepare);
+        assertThat(prepare.waitFor(3, TimeUnit.MINUTES)).as("bin/vigil prepare ended within 3 minutes").isTrue();
+        assertThat(prepare.exitValue()).as(Files.readString(log)).isZero();
+        assertThat(Path.of("target/vigil-start/stamp")).as(Files.readString(log)).exists();
     }
 
     /** The identifiers of the patient's Observations in the EHR (one per charted value). */
