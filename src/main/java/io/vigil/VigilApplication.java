@@ -2,11 +2,16 @@ package io.vigil;
 
 import io.vigil.simulator.LoadTool;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.actuate.autoconfigure.metrics.LogbackMetricsAutoConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** The Vigil appliance: device data in over MLLP and MQTT, FHIR R4 out. */
-@SpringBootApplication
+/**
+ * The Vigil appliance: device data in over MLLP and MQTT, FHIR R4 out. Without Micrometer's Logback metrics: their
+ * turbo filter is asked about every log level check of every library, on every message's path, to count log lines
+ * nobody reads.
+ */
+@SpringBootApplication(exclude = LogbackMetricsAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class VigilApplication {
 

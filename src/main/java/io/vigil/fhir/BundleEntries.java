@@ -1,7 +1,6 @@
 package io.vigil.fhir;
 
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
+import io.vigil.ingest.Hashes;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -12,7 +11,7 @@ final class BundleEntries {
     }
 
     static String fullUrl(String type, String system, String value) {
-        return "urn:uuid:" + UUID.nameUUIDFromBytes((type + "|" + system + "|" + value).getBytes(StandardCharsets.UTF_8));
+        return "urn:uuid:" + Hashes.nameUuid(type + "|" + system + "|" + value);
     }
 
     /** POST, skipped by the server when a resource with this identifier already exists. */
@@ -34,6 +33,6 @@ final class BundleEntries {
     }
 
     static String stableId(String key) {
-        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+        return Hashes.nameUuid(key);
     }
 }

@@ -4,17 +4,12 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.regex.Pattern;
 
 /**
  * HL7 v2 DTM values (YYYY[MM[DD[HH[MM[SS[.S...]]]]]][+/-ZZZZ]) to an offset date-time. A value without an
  * offset is read in the configured zone of the sending devices.
  */
 public final class Hl7Time {
-
-    private static final Pattern DIGITS = Pattern.compile("\\d{4}(\\d{2}){0,5}");
-    private static final Pattern FRACTION = Pattern.compile("\\d{0,9}");
-    private static final Pattern OFFSET = Pattern.compile("[+-]\\d{4}");
 
     private Hl7Time() {
     }
@@ -26,29 +21,52 @@ public final class Hl7Time {
         }
         String s = value.strip();
         int offsetAt = Math.max(s.indexOf('+'), s.indexOf('-'));
-        String local = offsetAt > 0 ? s.substring(0, offsetAt) : s;
-        String offset = offsetAt > 0 ? s.substring(offsetAt) : null;
-        int dot = local.indexOf('.');
-        String digits = dot >= 0 ? local.substring(0, dot) : local;
-        String fraction = dot >= 0 ? local.substring(dot + 1) : "";
-        if (!DIGITS.matcher(digits).matches() || !FRACTION.matcher(fraction).matches()
-                || (offset != null && !OFFSET.matcher(offset).matches())) {
+        int localEnd = offsetAt > 0 ? offsetAt : s.length();
+        int dot = s.indexOf('.');
+        int digitsEnd = dot >= 0 && dot < localEnd ? dot : localEnd;
+        int digits = digitsEnd;
+        // YYYY[MM[DD[HH[MM[SS]]]]], then [.S{0,9}], then [+/-ZZZZ]: read by position, every character checked
+        boolean wellFormed = digits >= 4 && digits <= 14 && digits % 2 == 0 && allDigits(s, 0, digitsEnd)
+                && (digitsEnd == localEnd || (localEnd - digitsEnd - 1 <= 9 && allDigits(s, digitsEnd + 1, localEnd)))
+                && (offsetAt <= 0 || (s.length() - offsetAt == 5 && allDigits(s, offsetAt + 1, s.length())));
+        if (!wellFormed) {
             throw new IllegalArgumentException("not an HL7 date/time: '" + value + "'");
         }
-        int year = Integer.parseInt(digits.substring(0, 4));
-        int month = digits.length() >= 6 ? Integer.parseInt(digits.substring(4, 6)) : 1;
-        int day = digits.length() >= 8 ? Integer.parseInt(digits.substring(6, 8)) : 1;
-        int hour = digits.length() >= 10 ? Integer.parseInt(digits.substring(8, 10)) : 0;
-        int minute = digits.length() >= 12 ? Integer.parseInt(digits.substring(10, 12)) : 0;
-        int second = digits.length() >= 14 ? Integer.parseInt(digits.substring(12, 14)) : 0;
-        int nanos = fraction.isEmpty() ? 0 : Integer.parseInt((fraction + "000000000").substring(0, 9));
+        int year = number(s, 0, 4);
+        int month = digits >= 6 ? number(s, 4, 6) : 1;
+        int day = digits >= 8 ? number(s, 6, 8) : 1;
+        int hour = digits >= 10 ? number(s, 8, 10) : 0;
+        int minute = digits >= 12 ? number(s, 10, 12) : 0;
+        int second = digits >= 14 ? number(s, 12, 14) : 0;
+        int nanos = 0;
+        for (int i = 0, at = digitsEnd + 1; i < 9; i++, at++) {
+            nanos = nanos * 10 + (at < localEnd ? s.charAt(at) - '0' : 0);
+        }
         LocalDateTime time = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
-        if (offset == null) {
+        if (offsetAt <= 0) {
             return time.atZone(zoneWithoutOffset).toOffsetDateTime();
         }
-        int hours = Integer.parseInt(offset.substring(1, 3));
-        int minutes = Integer.parseInt(offset.substring(3, 5));
-        int sign = offset.charAt(0) == '-' ? -1 : 1;
+        int hours = number(s, offsetAt + 1, offsetAt + 3);
+        int minutes = number(s, offsetAt + 3, offsetAt + 5);
+        int sign = s.charAt(offsetAt) == '-' ? -1 : 1;
         return time.atOffset(ZoneOffset.ofHoursMinutes(sign * hours, sign * minutes));
+    }
+
+    private static boolean allDigits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int number(String s, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            n = n * 10 + (s.charAt(i) - '0');
+        }
+        return n;
     }
 }

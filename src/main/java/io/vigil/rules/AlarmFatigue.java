@@ -1,6 +1,5 @@
 package io.vigil.rules;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -77,6 +75,6 @@ final class AlarmFatigue {
     }
 
     private static String episodeId(String patientKey, String cause, Instant start) {
-        return UUID.nameUUIDFromBytes((patientKey + "|" + cause + "|" + start).getBytes(StandardCharsets.UTF_8)).toString();
+        return io.vigil.ingest.Hashes.nameUuid(patientKey + "|" + cause + "|" + start);
     }
 }
