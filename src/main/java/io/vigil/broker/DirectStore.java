@@ -45,11 +45,21 @@ public final class DirectStore {
     /** Messages larger than this (encoded) go through the JMS client, which stores large messages apart. */
     static final int MOST_BYTES = 64 * 1024;
 
+    /** The JMS client's first buffer of a message; grown as needed. */
+    private static final int INITIAL_BUFFER = 1500;
+
+    /** Room for a message's headers and properties after its text body. */
+    private static final int HEADER_ROOM = 4096;
+
     /** Builds messages as a session would, for a binding that only needs its message factories. */
     private static final Session MESSAGES = (Session) Proxy.newProxyInstance(DirectStore.class.getClassLoader(),
             new Class<?>[] {Session.class}, (proxy, method, args) -> switch (method.getName()) {
                 case "createTextMessage" -> {
-                    ActiveMQTextMessage text = new ActiveMQTextMessage(message(ActiveMQTextMessage.TYPE), null);
+                    // room for the text as the broker encodes it (two bytes a character) and the headers after it, so
+                    // that the buffer is allocated once instead of growing to the next power of two
+                    int room = args != null && args.length == 1 && args[0] != null
+                            ? 2 * ((String) args[0]).length() + HEADER_ROOM : INITIAL_BUFFER;
+                    ActiveMQTextMessage text = new ActiveMQTextMessage(message(ActiveMQTextMessage.TYPE, room), null);
                     writable(text);
                     if (args != null && args.length == 1) {
                         text.setText((String) args[0]);
@@ -187,16 +197,25 @@ public final class DirectStore {
         if (size > MOST_BYTES) {
             return null;
         }
-        ActiveMQBuffer buffer = ActiveMQBuffers.fixedBuffer(size);
-        client.persist(buffer);
         CoreMessage message = new CoreMessage();
-        message.reloadPersistence(buffer, null);
+        if (client instanceof CoreMessage encoded) {
+            // the record the journal would hold, less its length: the encoded message, copied once
+            message.receiveBuffer(encoded.getBuffer().copy(0, size - Integer.BYTES));
+        } else {
+            ActiveMQBuffer buffer = ActiveMQBuffers.fixedBuffer(size);
+            client.persist(buffer);
+            message.reloadPersistence(buffer, null);
+        }
         message.setAddress(target.address());
         return message;
     }
 
     private static ClientMessage message(byte type) {
-        return new ClientMessageImpl(type, true, 0, System.currentTimeMillis(), (byte) Message.DEFAULT_PRIORITY, 1500);
+        return message(type, INITIAL_BUFFER);
+    }
+
+    private static ClientMessage message(byte type, int initialBuffer) {
+        return new ClientMessageImpl(type, true, 0, System.currentTimeMillis(), (byte) Message.DEFAULT_PRIORITY, initialBuffer);
     }
 
     /** A message built around a fresh client message starts read-only (as a received one); a new one is writable. */

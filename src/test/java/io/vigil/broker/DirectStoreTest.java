@@ -115,6 +115,35 @@ class DirectStoreTest {
                 .containsExactly("MSG-0", "MSG-1", "MSG-2");
     }
 
+    /** Bodies from a few characters to near the limit, beyond Latin-1, with more headers than the body's buffer leaves room for. */
+    @Test
+    void shouldStoreBodiesOfEverySizeAndHeadersBeyondTheirRoomIntact() throws Exception {
+        String bundle = "{\"resourceType\":\"Bundle\",\"note\":\"Größe 37,5 °C, SpO₂ 97 %, 体温\"}";
+        List<String> bodies = List.of("", "x", bundle, bundle.repeat(100), "é".repeat((DirectStore.MOST_BYTES - 20_000) / 2));
+        String headerValue = "h".repeat(300);
+        for (int i = 0; i < bodies.size(); i++) {
+            String body = bodies.get(i);
+            assertThat(store.store(false, QUEUE, session -> {
+                TextMessage message = session.createTextMessage(body);
+                for (int h = 0; h < 20; h++) {
+                    message.setStringProperty("VigilHeader" + h, headerValue + h);
+                }
+                return message;
+            })).as("body of %d characters", body.length()).isTrue();
+        }
+        assertThat(store.stored()).isEqualTo(bodies.size());
+        stopBroker();
+        startBroker();
+
+        List<Message> stored = drain(QUEUE);
+        assertThat(stored).extracting(m -> ((TextMessage) m).getText()).containsExactlyElementsOf(bodies);
+        for (Message message : stored) {
+            for (int h = 0; h < 20; h++) {
+                assertThat(message.getStringProperty("VigilHeader" + h)).isEqualTo(headerValue + h);
+            }
+        }
+    }
+
     @Test
     void shouldKeepEachOfManyConcurrentSendersInItsOrder() throws Exception {
         ExecutorService senders = Executors.newFixedThreadPool(20);
