@@ -108,7 +108,10 @@ public class FhirProcessing {
                 exchange.getIn().setBody(builder.toJson(decision.bundle()));
                 exchange.getIn().setHeader(PATIENT_KEYS, String.join("\n", decision.patientKeys()));
                 exchange.getIn().setHeader(IngestHeaders.OBSERVATION_COUNT, batch.observations().size());
-                exchange.setProperty(ALERTS, alertMessages(decision.clinical(), batch.observations()));
+                List<String> alerts = alertMessages(decision.clinical(), batch.observations());
+                if (!alerts.isEmpty()) { // most messages raise none: the route then skips its split (and its copy)
+                    exchange.setProperty(ALERTS, alerts);
+                }
                 Long deviceTime = newestDeviceTime(batch.observations());
                 exchange.getIn().setHeader(Latencies.DEVICE_TIME, deviceTime);
                 if (latencies != null && decision.clinical().stream().anyMatch(c -> c.raisedOrResolved().stream()
