@@ -75,7 +75,16 @@ public final class FhirBundleBuilder {
      */
     public Bundle build(ObservationBatch batch, Map<Integer, Decision> excluded, List<ClinicalOutcome> clinical,
                         String ruleSetVersion) {
-        return build(batch, excluded, clinical, ruleSetVersion, null);
+        return build(batch, excluded, clinical, ruleSetVersion, null, null);
+    }
+
+    /**
+     * The same, with the observations' identifiers as {@link #observationIds} gave them for this batch and these
+     * exclusions (the clinical rules needed them first): they are not derived a second time.
+     */
+    public Bundle build(ObservationBatch batch, Map<Integer, Decision> excluded, List<ClinicalOutcome> clinical,
+                        String ruleSetVersion, Map<DeviceObservation, String> observationIds) {
+        return build(batch, excluded, clinical, ruleSetVersion, null, observationIds);
     }
 
     /**
@@ -83,11 +92,11 @@ public final class FhirBundleBuilder {
      * year, hence no vital-signs profile claims (they require the day), and a Provenance without source details.
      */
     public Bundle buildDeidentified(ObservationBatch deidentified, String ruleSetVersion, String purposeOfUse) {
-        return build(deidentified, Map.of(), List.of(), ruleSetVersion, purposeOfUse);
+        return build(deidentified, Map.of(), List.of(), ruleSetVersion, purposeOfUse, null);
     }
 
     private Bundle build(ObservationBatch batch, Map<Integer, Decision> excluded, List<ClinicalOutcome> clinical,
-                         String ruleSetVersion, String deidentifiedFor) {
+                         String ruleSetVersion, String deidentifiedFor, Map<DeviceObservation, String> observationIds) {
         boolean deidentified = deidentifiedFor != null;
         Bundle bundle = new Bundle();
         bundle.setType(Bundle.BundleType.TRANSACTION);
@@ -105,7 +114,7 @@ public final class FhirBundleBuilder {
                 devices.computeIfAbsent(obs.device().id(), k -> addDevice(bundle, obs.device()));
             }
         }
-        Map<DeviceObservation, String> ids = ObservationIds.of(observations, excludedSet);
+        Map<DeviceObservation, String> ids = observationIds != null ? observationIds : ObservationIds.of(observations, excludedSet);
         for (List<DeviceObservation> group : BloodPressureGrouping.group(observations, excludedSet)) {
             DeviceObservation first = group.get(0);
             Observation observation = BloodPressureGrouping.isCompletePanel(group)

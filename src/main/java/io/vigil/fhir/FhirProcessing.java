@@ -158,7 +158,7 @@ public class FhirProcessing {
         List<ClinicalOutcome> outcomes = new ArrayList<>();
         byPatient.forEach((patient, values) -> outcomes.add(clinical.evaluate(patient, ward(values), values, ids::get)));
         return new MessageDecision("deliver", null, decided, outcomes,
-                builder.build(batch, decided.excluded(), outcomes, rules.version()), patientKeys);
+                builder.build(batch, decided.excluded(), outcomes, rules.version(), ids), patientKeys);
     }
 
     private static Long newestDeviceTime(List<DeviceObservation> observations) {

@@ -28,6 +28,22 @@ class FhirBundleBuilderTest {
         assertThat(TestPipeline.BUNDLES.toJson(bundleOf("04"))).isEqualTo(TestPipeline.BUNDLES.toJson(bundleOf("04")));
     }
 
+    /** Processing derives the observations' identifiers once for the rules and hands them on: the same bundle. */
+    @Test
+    void shouldBuildTheSameBundleWithTheIdentifiersGivenAsWithoutThem() throws Exception {
+        for (String sample : java.util.List.of("01", "02", "03", "04", "05")) {
+            ObservationBatch batch = TestPipeline.extract(Samples.hl7(sample));
+            for (java.util.Map<Integer, io.vigil.rules.GovernanceDecisions.Decision> excluded : java.util.List.of(
+                    java.util.Map.<Integer, io.vigil.rules.GovernanceDecisions.Decision>of(),
+                    java.util.Map.of(0, new io.vigil.rules.GovernanceDecisions.Decision("VIGIL-GOV-TEST", "excluded for the test", "test rule")))) {
+                var ids = FhirBundleBuilder.observationIds(batch, excluded.keySet());
+                assertThat(TestPipeline.BUNDLES.toJson(TestPipeline.BUNDLES.build(batch, excluded, java.util.List.of(), "rules-1", ids)))
+                        .as("sample %s, %d excluded", sample, excluded.size())
+                        .isEqualTo(TestPipeline.BUNDLES.toJson(TestPipeline.BUNDLES.build(batch, excluded, java.util.List.of(), "rules-1")));
+            }
+        }
+    }
+
     @Test
     void shouldMakeEveryEntryIdempotent() throws Exception {
         assertThat(bundleOf("04").getEntry()).allSatisfy(e -> {
