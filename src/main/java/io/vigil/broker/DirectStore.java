@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
-import org.apache.activemq.artemis.api.core.ActiveMQBuffers;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
@@ -45,7 +43,7 @@ public final class DirectStore {
     /** Messages larger than this (encoded) go through the JMS client, which stores large messages apart. */
     static final int MOST_BYTES = 64 * 1024;
 
-    /** The JMS client's first buffer of a message; grown as needed. */
+    /** The first buffer of a message created without its text; grown as needed. */
     private static final int INITIAL_BUFFER = 1500;
 
     /** Room for a message's headers and properties after its text body. */
@@ -172,8 +170,9 @@ public final class DirectStore {
 
     /**
      * The message as the broker would have received it from the JMS client: what the producer sets (persistent,
-     * priority 4, no expiry, timestamp, a JMS message id, the destination), the body written out, then copied into a
-     * broker message the way the journal reloads one. Null when it is too large to store here.
+     * priority 4, no expiry, timestamp, a JMS message id, the destination), the body written out, then its encoding
+     * copied into a broker message as the journal would reload it. Null when it is too large to store here, or not a
+     * message of the broker's own core kind.
      */
     private static CoreMessage serverMessage(ActiveMQMessage jms, Target target, boolean topic) throws JMSException {
         jms.setJMSDeliveryMode(DeliveryMode.PERSISTENT);
@@ -197,21 +196,14 @@ public final class DirectStore {
         if (size > MOST_BYTES) {
             return null;
         }
-        CoreMessage message = new CoreMessage();
-        if (client instanceof CoreMessage encoded) {
-            // the record the journal would hold, less its length: the encoded message, copied once
-            message.receiveBuffer(encoded.getBuffer().copy(0, size - Integer.BYTES));
-        } else {
-            ActiveMQBuffer buffer = ActiveMQBuffers.fixedBuffer(size);
-            client.persist(buffer);
-            message.reloadPersistence(buffer, null);
+        if (!(client instanceof CoreMessage encoded)) {
+            return null;
         }
+        // the record the journal would hold, less its length: the encoded message, copied once
+        CoreMessage message = new CoreMessage();
+        message.receiveBuffer(encoded.getBuffer().copy(0, size - Integer.BYTES));
         message.setAddress(target.address());
         return message;
-    }
-
-    private static ClientMessage message(byte type) {
-        return message(type, INITIAL_BUFFER);
     }
 
     private static ClientMessage message(byte type, int initialBuffer) {

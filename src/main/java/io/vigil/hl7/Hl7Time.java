@@ -23,11 +23,10 @@ public final class Hl7Time {
         int offsetAt = Math.max(s.indexOf('+'), s.indexOf('-'));
         int localEnd = offsetAt > 0 ? offsetAt : s.length();
         int dot = s.indexOf('.');
-        int digitsEnd = dot >= 0 && dot < localEnd ? dot : localEnd;
-        int digits = digitsEnd;
+        int digits = dot >= 0 && dot < localEnd ? dot : localEnd; // the date and time digits end here
         // YYYY[MM[DD[HH[MM[SS]]]]], then [.S{0,9}], then [+/-ZZZZ]: read by position, every character checked
-        boolean wellFormed = digits >= 4 && digits <= 14 && digits % 2 == 0 && allDigits(s, 0, digitsEnd)
-                && (digitsEnd == localEnd || (localEnd - digitsEnd - 1 <= 9 && allDigits(s, digitsEnd + 1, localEnd)))
+        boolean wellFormed = digits >= 4 && digits <= 14 && digits % 2 == 0 && allDigits(s, 0, digits)
+                && (digits == localEnd || (localEnd - digits - 1 <= 9 && allDigits(s, digits + 1, localEnd)))
                 && (offsetAt <= 0 || (s.length() - offsetAt == 5 && allDigits(s, offsetAt + 1, s.length())));
         if (!wellFormed) {
             throw new IllegalArgumentException("not an HL7 date/time: '" + value + "'");
@@ -39,7 +38,7 @@ public final class Hl7Time {
         int minute = digits >= 12 ? number(s, 10, 12) : 0;
         int second = digits >= 14 ? number(s, 12, 14) : 0;
         int nanos = 0;
-        for (int i = 0, at = digitsEnd + 1; i < 9; i++, at++) {
+        for (int i = 0, at = digits + 1; i < 9; i++, at++) {
             nanos = nanos * 10 + (at < localEnd ? s.charAt(at) - '0' : 0);
         }
         LocalDateTime time = LocalDateTime.of(year, month, day, hour, minute, second, nanos);
