@@ -18,6 +18,7 @@ import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.jms.client.ActiveMQBytesMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQTextMessage;
@@ -35,7 +36,7 @@ import org.apache.activemq.artemis.utils.UUIDGenerator;
  * What it does not take, it leaves to the caller to send through the JMS client ({@link GroupCommit}), and stores
  * nothing of it: a queue or topic the broker has not created yet (the client creates it), an address whose senders
  * must wait when it is full (flow control is the client's), a message over {@link #MOST_BYTES} (the client stores
- * large messages in files of their own), a body other than text, and everything when the broker is not
+ * large messages in files of their own), a body other than text or bytes, and everything when the broker is not
  * embedded or not running.
  */
 public final class DirectStore {
@@ -48,6 +49,9 @@ public final class DirectStore {
 
     /** Room for a message's headers and properties after its text body. */
     private static final int HEADER_ROOM = 4096;
+
+    /** The size of the body being stored on this thread, for the bytes message's first buffer. */
+    private static final ThreadLocal<int[]> BODY_BYTES = ThreadLocal.withInitial(() -> new int[1]);
 
     /** Builds messages as a session would, for a binding that only needs its message factories. */
     private static final Session MESSAGES = (Session) Proxy.newProxyInstance(DirectStore.class.getClassLoader(),
@@ -64,11 +68,25 @@ public final class DirectStore {
                     }
                     yield text;
                 }
+                case "createBytesMessage" -> {
+                    // room for the body the sender announced (store's bodyBytes) and the headers after it
+                    ActiveMQBytesMessage bytes = new NewBytesMessage(
+                            message(ActiveMQBytesMessage.TYPE, BODY_BYTES.get()[0] + HEADER_ROOM));
+                    writable(bytes);
+                    yield bytes;
+                }
                 case "hashCode" -> System.identityHashCode(proxy);
                 case "equals" -> proxy == args[0];
                 case "toString" -> "DirectStore message factory";
                 default -> throw new Unsupported(method.getName());
             });
+
+    /** A bytes message around a new client message (the broker's own constructor for that is not public). */
+    private static final class NewBytesMessage extends ActiveMQBytesMessage {
+        NewBytesMessage(ClientMessage message) {
+            super(message, null);
+        }
+    }
 
     /** A message that needs more of a session than its message factories: it goes through the JMS client. */
     static final class Unsupported extends RuntimeException {
@@ -104,6 +122,14 @@ public final class DirectStore {
      * @throws JMSException when the broker refused it or did not confirm it on disk: it may not be stored
      */
     public boolean store(boolean topic, String name, GroupCommit.MessageBuilder build) throws JMSException {
+        return store(topic, name, 0, build);
+    }
+
+    /**
+     * As {@link #store(boolean, String, GroupCommit.MessageBuilder)}, for a body of about {@code bodyBytes} bytes: a
+     * bytes message's buffer is then allocated once, at its size.
+     */
+    public boolean store(boolean topic, String name, int bodyBytes, GroupCommit.MessageBuilder build) throws JMSException {
         if (server == null || !server.isActive()) {
             return pass();
         }
@@ -113,6 +139,8 @@ public final class DirectStore {
             return pass();
         }
         Message built;
+        int[] hint = BODY_BYTES.get();
+        hint[0] = bodyBytes > 0 ? Math.min(bodyBytes, MOST_BYTES) : INITIAL_BUFFER;
         try {
             built = build.build(MESSAGES);
         } catch (Unsupported e) {
@@ -189,6 +217,9 @@ public final class DirectStore {
             JMSException failed = new JMSException("writing the message body failed: " + e);
             failed.initCause(e);
             throw failed;
+        }
+        if (client.getBodyInputStream() != null) {
+            return null; // a body streamed from an InputStream: the client stores it as a large message
         }
         client.setAddress(target.address());
         client.setRoutingType(topic ? RoutingType.MULTICAST : RoutingType.ANYCAST);

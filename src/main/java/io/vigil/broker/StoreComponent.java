@@ -129,7 +129,8 @@ public class StoreComponent extends DefaultComponent {
                     jmsProducer.process(exchange);
                 } else {
                     GroupCommit.MessageBuilder message = session -> jms.getBinding().makeJmsMessage(exchange, session);
-                    if (!endpoint.getComponent().directStore().store(endpoint.topic, endpoint.name, message)) {
+                    int bodyBytes = exchange.getIn().getBody() instanceof byte[] bytes ? bytes.length : 0;
+                    if (!endpoint.getComponent().directStore().store(endpoint.topic, endpoint.name, bodyBytes, message)) {
                         endpoint.getComponent().groupCommit().send(
                                 new GroupCommit.Send(endpoint.topic, endpoint.name, message));
                     }

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.fhir.FhirProcessing;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -162,8 +164,17 @@ final class DeliveryBatch {
                 headers.put(name, message.getObjectProperty(name));
             }
         }
-        String body = message instanceof TextMessage text ? text.getText() : message.getBody(String.class);
+        String body = message instanceof BytesMessage bytes ? new String(bytes.getBody(byte[].class), StandardCharsets.UTF_8)
+                : message instanceof TextMessage text ? text.getText() : message.getBody(String.class);
         return new Member(body, headers);
+    }
+
+    /**
+     * A bundle's JSON from a delivery queue's message body: UTF-8 bytes as processing stores it, or text (an edited
+     * message, one stored by an earlier version of Vigil).
+     */
+    static String bundleText(Message in) {
+        return in.getBody() instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : in.getBody(String.class);
     }
 
     /**

@@ -113,7 +113,7 @@ public class Destinations {
         if (destination == null) {
             throw new IllegalStateException("no destination " + exchange.getProperty(PROPERTY) + " is configured");
         }
-        String bundle = exchange.getIn().getBody(String.class);
+        String bundle = DeliveryBatch.bundleText(exchange.getIn());
         try {
             destination.timer.record(() -> destination.poster.post(bundle));
         } catch (RuntimeException e) {

@@ -95,7 +95,7 @@ public class EhrDelivery {
     public void deliver(Exchange exchange) throws JMSException {
         DeliveryBatch batch = exchange.getProperty(DeliveryBatch.PROPERTY, DeliveryBatch.class);
         if (batch == null) {
-            batch = take(exchange, exchange.getIn().getBody(String.class));
+            batch = take(exchange, DeliveryBatch.bundleText(exchange.getIn()));
             exchange.setProperty(DeliveryBatch.PROPERTY, batch);
             transactions.incrementAndGet();
             if (batch.members.size() > 1) {

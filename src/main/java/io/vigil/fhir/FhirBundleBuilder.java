@@ -11,6 +11,7 @@ import io.vigil.normalize.CodeEntry;
 import io.vigil.normalize.Terminology;
 import io.vigil.rules.ClinicalOutcome;
 import io.vigil.rules.GovernanceDecisions.Decision;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Date;
 import java.util.IdentityHashMap;
@@ -57,6 +58,15 @@ public final class FhirBundleBuilder {
     public String toJson(Bundle bundle) {
         String json = FhirJson.write(bundle);
         return json != null ? json : hapiJson(bundle);
+    }
+
+    /**
+     * The bundle's JSON as UTF-8, as the delivery queues store it: half the bytes of a text message (which the broker
+     * keeps as UTF-16) in every copy and in the journal.
+     */
+    public byte[] toUtf8(Bundle bundle) {
+        byte[] json = FhirJson.utf8(bundle);
+        return json != null ? json : hapiJson(bundle).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The bundle as HAPI's JSON parser writes it: the reference for {@link #toJson}. */

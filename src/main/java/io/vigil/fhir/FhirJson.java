@@ -1,9 +1,12 @@
 package io.vigil.fhir;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -30,7 +33,9 @@ import org.hl7.fhir.r4.model.Resource;
  */
 public final class FhirJson {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Characters beyond the Basic Multilingual Plane written as their four UTF-8 bytes, as HAPI's text encodes. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
     private static final Object START_OBJECT = new Object();
     private static final Object START_ARRAY = new Object();
 
@@ -58,6 +63,28 @@ public final class FhirJson {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
+            buffers.releaseToPool();
+        }
+    }
+
+    /**
+     * The resource's JSON as UTF-8 bytes, written as bytes (no text in between), or null when it holds something
+     * this writer leaves to HAPI: the same JSON as {@link #write}, encoded.
+     */
+    public static byte[] utf8(Resource resource) {
+        BufferRecycler buffers = JSON._getBufferRecycler();
+        ByteArrayBuilder out = new ByteArrayBuilder(buffers);
+        try {
+            try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                new FhirJson(json).resource(resource);
+            }
+            return out.toByteArray();
+        } catch (NotWritten e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            out.release();
             buffers.releaseToPool();
         }
     }

@@ -3,9 +3,11 @@ package io.vigil.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.support.InVmBroker;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,6 +144,67 @@ class DirectStoreTest {
                 assertThat(message.getStringProperty("VigilHeader" + h)).isEqualTo(headerValue + h);
             }
         }
+    }
+
+    /**
+     * Bundles as UTF-8 bytes (as processing stores them): stored directly whatever the size announced (exact, none,
+     * too small, too large), read back as bytes messages with the same bytes and headers after a restart.
+     */
+    @Test
+    void shouldStoreBytesBodiesWhateverSizeWasAnnounced() throws Exception {
+        byte[] bundle = "{\"resourceType\":\"Bundle\",\"note\":\"Größe 37,5 °C, SpO₂ 97 %, 体温\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        List<byte[]> bodies = List.of(new byte[0], bundle, repeat(bundle, 100), repeat(bundle, 100),
+                repeat(bundle, (DirectStore.MOST_BYTES - 20_000) / bundle.length));
+        int[] announced = {0, bundle.length, 0, 10, DirectStore.MOST_BYTES * 4};
+        String headerValue = "h".repeat(300);
+        for (int i = 0; i < bodies.size(); i++) {
+            byte[] body = bodies.get(i);
+            String controlId = "MSG-" + i;
+            assertThat(store.store(false, QUEUE, announced[i], session -> {
+                BytesMessage message = session.createBytesMessage();
+                message.writeBytes(body);
+                message.setStringProperty("VigilMessageControlId", controlId);
+                for (int h = 0; h < 20; h++) {
+                    message.setStringProperty("VigilHeader" + h, headerValue + h);
+                }
+                return message;
+            })).as("body of %d bytes announced as %d", body.length, announced[i]).isTrue();
+        }
+        assertThat(store.stored()).isEqualTo(bodies.size());
+        assertThat(store.passed()).isZero();
+        stopBroker();
+        startBroker();
+
+        List<Message> stored = drain(QUEUE);
+        assertThat(stored).hasSize(bodies.size());
+        for (int i = 0; i < stored.size(); i++) {
+            Message message = stored.get(i);
+            assertThat(message).isInstanceOf(BytesMessage.class);
+            assertThat(message.getBody(byte[].class)).as("body %d", i).isEqualTo(bodies.get(i).length == 0 ? null : bodies.get(i));
+            assertThat(message.getStringProperty("VigilMessageControlId")).isEqualTo("MSG-" + i);
+            assertThat(message.getStringProperty("VigilHeader19")).isEqualTo(headerValue + 19);
+        }
+    }
+
+    @Test
+    void shouldLeaveABytesBodyOverTheLimitToTheClient() throws Exception {
+        byte[] large = new byte[DirectStore.MOST_BYTES + 1];
+        assertThat(store.store(false, QUEUE, large.length, session -> {
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(large);
+            return message;
+        })).isFalse();
+        assertThat(store.passed()).isEqualTo(1);
+        assertThat(drain(QUEUE)).isEmpty();
+    }
+
+    private static byte[] repeat(byte[] part, int times) {
+        byte[] all = new byte[part.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(part, 0, all, i * part.length, part.length);
+        }
+        return all;
     }
 
     @Test

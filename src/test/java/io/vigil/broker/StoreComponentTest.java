@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.support.InVmBroker;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +113,26 @@ class StoreComponentTest {
         List<Message> stored = drain("vigil.delivery.ehr");
         assertThat(stored).hasSize(1);
         assertThat(((TextMessage) stored.get(0)).getText()).isEqualTo("{\"resourceType\":\"Bundle\"}");
+        assertThat(stored.get(0).getStringProperty("VigilMessageControlId")).isEqualTo("MSG-1");
+    }
+
+    @Test
+    void shouldStoreABundleOfUtf8BytesAsABytesMessage() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:mllp").to("store:queue:vigil.delivery.ehr");
+            }
+        });
+        camel.start();
+        byte[] bundle = "{\"resourceType\":\"Bundle\",\"note\":\"37,5 °C\"}".getBytes(StandardCharsets.UTF_8);
+
+        camel.createProducerTemplate().sendBodyAndHeader("direct:mllp", bundle, "VigilMessageControlId", "MSG-1");
+
+        List<Message> stored = drain("vigil.delivery.ehr");
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0)).isInstanceOf(BytesMessage.class);
+        assertThat(stored.get(0).getBody(byte[].class)).isEqualTo(bundle);
         assertThat(stored.get(0).getStringProperty("VigilMessageControlId")).isEqualTo("MSG-1");
     }
 

@@ -3,10 +3,15 @@ package io.vigil.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.support.InVmBroker;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +43,9 @@ class DeliveryBatchTakeTest {
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageProducer producer = session.createProducer(session.createQueue(QUEUE));
         for (int i = 1; i <= 30; i++) {
-            TextMessage message = session.createTextMessage("{\"bundle\":" + i + "}");
+            // as processing stores bundles (UTF-8 bytes), every other one as text (edited, or stored by an earlier version)
+            Message message = i % 2 == 0 ? bytes(session, "{\"bundle\":" + i + "}")
+                    : session.createTextMessage("{\"bundle\":" + i + "}");
             message.setStringProperty("VigilMessageControlId", "m" + i);
             producer.send(message);
         }
@@ -64,6 +71,21 @@ class DeliveryBatchTakeTest {
         assertThat(batch.members.get(1).headers()).containsEntry("VigilMessageControlId", "m1");
         assertThat(remaining()).containsExactlyElementsOf(
                 IntStream.rangeClosed(5, 30).mapToObj(i -> "{\"bundle\":" + i + "}").toList());
+    }
+
+    @Test
+    void shouldReadABundleStoredAsUtf8BytesAsItsText() throws Exception {
+        String bundle = "{\"resourceType\":\"Bundle\",\"note\":\"Größe 37,5 °C, SpO₂ 97 %, 体温 \uD83D\uDE00\"}";
+        Session sender = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        drainAll();
+        sender.createProducer(sender.createQueue(QUEUE)).send(bytes(sender, bundle));
+        sender.close();
+        Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+
+        DeliveryBatch batch = DeliveryBatch.take(new DeliveryBatch.Member("{}", Map.of()), session, QUEUE, 5, 0);
+        session.commit();
+
+        assertThat(batch.members).extracting(DeliveryBatch.Member::bundle).containsExactly("{}", bundle);
     }
 
     @Test
@@ -105,6 +127,21 @@ class DeliveryBatchTakeTest {
         assertThat(DeliveryBatch.heldBytes(100_000)).isEqualTo(DeliveryBatch.MOST_HELD_BYTES);
     }
 
+    private static BytesMessage bytes(Session session, String text) throws JMSException {
+        BytesMessage message = session.createBytesMessage();
+        message.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+        return message;
+    }
+
+    private void drainAll() throws JMSException {
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+        while (consumer.receive(200) != null) {
+            // taking the setup's bundles off the queue
+        }
+        session.close();
+    }
+
     /** The bundles on the queue, browsed in queue order. */
     private List<String> remaining() throws Exception {
         List<String> out = new ArrayList<>();
@@ -112,7 +149,9 @@ class DeliveryBatchTakeTest {
         var browser = session.createBrowser(session.createQueue(QUEUE));
         var messages = browser.getEnumeration();
         while (messages.hasMoreElements()) {
-            out.add(((TextMessage) messages.nextElement()).getText());
+            Message message = (Message) messages.nextElement();
+            out.add(message instanceof BytesMessage bytes ? new String(bytes.getBody(byte[].class), StandardCharsets.UTF_8)
+                    : ((TextMessage) message).getText());
         }
         session.close();
         return out;

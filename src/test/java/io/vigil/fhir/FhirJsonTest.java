@@ -7,6 +7,7 @@ import io.vigil.model.ObservationBatch;
 import io.vigil.support.Samples;
 import io.vigil.support.TestPipeline;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Date;
 import java.util.List;
@@ -76,13 +77,18 @@ public class FhirJsonTest {
         bundle.addEntry().setResource(observation);
 
         assertThat(FhirJson.write(bundle)).isNull();
+        assertThat(FhirJson.utf8(bundle)).isNull();
+        assertThat(TestPipeline.BUNDLES.toUtf8(bundle))
+                .isEqualTo(TestPipeline.BUNDLES.hapiJson(bundle).getBytes(StandardCharsets.UTF_8));
         assertThat(TestPipeline.BUNDLES.toJson(bundle)).isEqualTo(TestPipeline.BUNDLES.hapiJson(bundle))
                 .contains("\"_text\"");
     }
 
     /** Written by Vigil's writer (not left to HAPI), and the same text as HAPI's. */
     public static void assertSameAsHapi(Bundle bundle) {
-        assertThat(FhirJson.write(bundle)).as("Vigil's JSON").isNotNull()
-                .isEqualTo(TestPipeline.BUNDLES.hapiJson(bundle));
+        String hapi = TestPipeline.BUNDLES.hapiJson(bundle);
+        assertThat(FhirJson.write(bundle)).as("Vigil's JSON").isNotNull().isEqualTo(hapi);
+        // as the delivery queues store it: the same JSON, written as UTF-8
+        assertThat(FhirJson.utf8(bundle)).as("Vigil's JSON as UTF-8").isEqualTo(hapi.getBytes(StandardCharsets.UTF_8));
     }
 }
