@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
@@ -25,7 +26,7 @@ import org.springframework.stereotype.Component;
  */
 @Component("destinations")
 @ManagedResource(objectName = "io.vigil:type=Delivery,name=destinations", description = "Further treatment destinations")
-public class Destinations {
+public class Destinations implements Expression {
 
     /** Exchange property naming the destination a delivery route serves. */
     public static final String PROPERTY = "vigilDestination";
@@ -76,6 +77,7 @@ public class Destinations {
 
     private final Map<String, Destination> byName = new LinkedHashMap<>();
     private final AuditTrail audit;
+    private final String furtherUris;
 
     public Destinations(VigilProperties properties, AuditTrail audit, MeterRegistry registry) {
         this.audit = audit;
@@ -91,6 +93,7 @@ public class Destinations {
             byName.put(name, new Destination(name, settings, registry));
             LOG.info("Delivering FHIR bundles also to destination {} at {} (queue vigil.delivery.{})", name, settings.baseUrl(), name);
         });
+        furtherUris = byName.values().stream().map(d -> "store:queue:" + d.queue()).collect(Collectors.joining(","));
     }
 
     public List<Destination> all() {
@@ -98,13 +101,22 @@ public class Destinations {
     }
 
     /**
-     * For route dispatch-outcome's recipient list: the queue of every further destination, comma-separated; empty
-     * when there is none (the route sends to the EHR's queue itself, without the copy of the exchange a recipient
-     * costs). One-way sends: an MLLP exchange expects a reply, from its sender's ACK, not from these queues.
+     * The queue of every further destination, comma-separated; empty when there is none (the route sends to the EHR's
+     * queue itself, without the copy of the exchange a recipient costs). One-way sends: an MLLP exchange expects a
+     * reply, from its sender's ACK, not from these queues.
      */
     public String furtherUris() {
-        return byName.values().stream().map(d -> "store:queue:" + d.queue())
-                .collect(Collectors.joining(","));
+        return furtherUris;
+    }
+
+    /**
+     * For route dispatch-outcome's recipient list ({@code ref: destinations}): {@link #furtherUris}, made at start.
+     * An expression, where a bean method call would copy the whole exchange for every message to hand it over.
+     */
+    @Override
+    public <T> T evaluate(Exchange exchange, Class<T> type) {
+        return type == Object.class || type == String.class ? type.cast(furtherUris)
+                : exchange.getContext().getTypeConverter().convertTo(type, exchange, furtherUris);
     }
 
     /** The step of a deliver-destination route: POST the bundle to the destination its route serves. */
