@@ -1,12 +1,16 @@
 package io.vigil.simulator;
 
+import java.net.CookieManager;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The appliance's own CPU and heap while the load runs, read from its /actuator/prometheus
@@ -22,7 +26,13 @@ final class ApplianceGauge {
     record Reading(double cpu, long heapBytes, double compileMillis) {
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Keeps the console session once signed in (see {@link #signIn}). */
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .cookieHandler(new CookieManager()).build();
+    private final String base;
+    private final String login;
+    private boolean signedIn;
+    private boolean signInTried;
     private final URI uri;
     private final URI latency;
     private final String authorization;
@@ -33,16 +43,64 @@ final class ApplianceGauge {
     private String problem;
 
     ApplianceGauge(String host, int httpPort, String login) {
+        this.base = "http://" + host + ":" + httpPort;
+        this.login = login;
         this.uri = URI.create("http://" + host + ":" + httpPort + "/actuator/prometheus");
         this.latency = URI.create("http://" + host + ":" + httpPort + "/api/latency");
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Signs in to the console once (its login form), so that the readings every few seconds ride on the session: with
+     * HTTP Basic on every request the appliance checks the password hash each time (BCrypt, about 1 % of its CPU at
+     * a reading every 5 s on 2 cores), which the load would then measure as the appliance's own work. Requests go on
+     * with HTTP Basic when the form cannot be used.
+     */
+    private void signIn() {
+        signInTried = true;
+        try {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            Matcher token = CSRF.matcher(page.body());
+            int colon = login.indexOf(':');
+            if (page.statusCode() != 200 || !token.find() || colon < 0) {
+                return;
+            }
+            String form = "username=" + encode(login.substring(0, colon)) + "&password=" + encode(login.substring(colon + 1))
+                    + "&_csrf=" + encode(token.group(1));
+            HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                    .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.discarding());
+            String to = answer.headers().firstValue("Location").orElse("");
+            signedIn = answer.statusCode() == 302 && !to.contains("error") && !to.endsWith("/login");
+        } catch (Exception e) {
+            signedIn = false;
+        }
+    }
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** A request with the session, or with HTTP Basic when there is none. */
+    private HttpRequest.Builder request(URI target) {
+        if (!signInTried) {
+            signIn();
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5));
+        return signedIn ? request : request.header("Authorization", authorization);
+    }
+
     /** Reads once; null (and the reason kept for the summary) when the appliance's metrics cannot be read. */
     Reading read() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Authorization", authorization)
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (signedIn && (response.statusCode() == 401 || response.statusCode() / 100 == 3)) {
+                signedIn = false; // the session ended (the appliance restarted): HTTP Basic from here on
+                response = http.send(request(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+            }
             if (response.statusCode() != 200) {
                 problem = "HTTP " + response.statusCode() + " from " + uri + " (--login user:password)";
                 return null;
@@ -62,8 +120,7 @@ final class ApplianceGauge {
     /** Starts the appliance's latency counting afresh (POST /api/latency/reset); false when it cannot. */
     boolean resetLatency() {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(latency + "/reset")).header("Authorization", authorization)
-                    .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            return http.send(request(URI.create(latency + "/reset")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (Exception e) {
             return false;
@@ -73,12 +130,16 @@ final class ApplianceGauge {
     /** GET /api/latency as a tree, or null when it cannot be read. */
     com.fasterxml.jackson.databind.JsonNode latency() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(latency).header("Authorization", authorization)
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request(latency).GET().build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()) : null;
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /** Whether the readings ride on a console session (else on HTTP Basic). */
+    boolean signedIn() {
+        return signedIn;
     }
 
     /** Forgets the CPU and heap readings of the warm-up. */
