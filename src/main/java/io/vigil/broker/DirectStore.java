@@ -47,7 +47,7 @@ public final class DirectStore {
     /** The first buffer of a message created without its text; grown as needed. */
     private static final int INITIAL_BUFFER = 1500;
 
-    /** Room for a message's headers and properties after its text body. */
+    /** Room for a message's headers and properties after its body. */
     private static final int HEADER_ROOM = 4096;
 
     /** The size of the body being stored on this thread, for the bytes message's first buffer. */
