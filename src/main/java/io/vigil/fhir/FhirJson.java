@@ -3,12 +3,12 @@ package io.vigil.fhir;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,27 +49,16 @@ public final class FhirJson {
         this.json = json;
     }
 
-    /** The resource's JSON, or null when it holds something this writer leaves to HAPI. */
+    /** The resource's JSON, or null when it holds something this writer leaves to HAPI: {@link #utf8} as text. */
     public static String write(Resource resource) {
-        // Jackson's own writer and recycled buffers: no synchronised StringBuffer, no buffer sized for the largest
-        BufferRecycler buffers = JSON._getBufferRecycler();
-        try (SegmentedStringWriter out = new SegmentedStringWriter(buffers)) {
-            try (JsonGenerator json = JSON.createGenerator(out)) {
-                new FhirJson(json).resource(resource);
-            }
-            return out.getAndClear();
-        } catch (NotWritten e) {
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            buffers.releaseToPool();
-        }
+        byte[] json = utf8(resource);
+        return json == null ? null : new String(json, StandardCharsets.UTF_8);
     }
 
     /**
      * The resource's JSON as UTF-8 bytes, written as bytes (no text in between), or null when it holds something
-     * this writer leaves to HAPI: the same JSON as {@link #write}, encoded.
+     * this writer leaves to HAPI. Jackson's own output and recycled buffers: no synchronised stream, no buffer sized
+     * for the largest resource.
      */
     public static byte[] utf8(Resource resource) {
         BufferRecycler buffers = JSON._getBufferRecycler();

@@ -45,8 +45,8 @@ final class ApplianceGauge {
     ApplianceGauge(String host, int httpPort, String login) {
         this.base = "http://" + host + ":" + httpPort;
         this.login = login;
-        this.uri = URI.create("http://" + host + ":" + httpPort + "/actuator/prometheus");
-        this.latency = URI.create("http://" + host + ":" + httpPort + "/api/latency");
+        this.uri = URI.create(base + "/actuator/prometheus");
+        this.latency = URI.create(base + "/api/latency");
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8));
     }
 
