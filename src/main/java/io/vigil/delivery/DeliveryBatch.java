@@ -56,8 +56,8 @@ final class DeliveryBatch {
     /** Most a batch's consumer holds, whatever the batch size (vigil.ehr.batch.max-bundles). */
     static final int MOST_HELD_BYTES = 8 * 1024 * 1024;
 
-    /** One member: its bundle and its headers (control id, patients, device time ...). */
-    record Member(String bundle, Map<String, Object> headers) {
+    /** One member: its bundle (JSON as UTF-8 bytes) and its headers (control id, patients, device time ...). */
+    record Member(byte[] bundle, Map<String, Object> headers) {
 
         String patients() {
             Object keys = headers.get(FhirProcessing.PATIENT_KEYS);
@@ -70,7 +70,7 @@ final class DeliveryBatch {
         final List<Member> members = new ArrayList<>();
         boolean delivered;
 
-        String bundle() {
+        byte[] bundle() {
             return members.size() == 1 ? members.get(0).bundle() : merge(members);
         }
     }
@@ -164,17 +164,22 @@ final class DeliveryBatch {
                 headers.put(name, message.getObjectProperty(name));
             }
         }
-        String body = message instanceof BytesMessage bytes ? new String(bytes.getBody(byte[].class), StandardCharsets.UTF_8)
-                : message instanceof TextMessage text ? text.getText() : message.getBody(String.class);
+        byte[] body = message instanceof BytesMessage bytes ? bytes.getBody(byte[].class)
+                : utf8(message instanceof TextMessage text ? text.getText() : message.getBody(String.class));
         return new Member(body, headers);
     }
 
     /**
-     * A bundle's JSON from a delivery queue's message body: UTF-8 bytes as processing stores it, or text (an edited
-     * message, one stored by an earlier version of Vigil).
+     * A bundle's JSON as UTF-8 bytes from a delivery queue's message body: as processing stores it, or from text (an
+     * edited message, one stored by an earlier version of Vigil). Delivery works on the bytes throughout (the fast
+     * sink's check, the HTTP request, the outbox file), so a bundle is not copied into text and back.
      */
-    static String bundleText(Message in) {
-        return in.getBody() instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : in.getBody(String.class);
+    static byte[] bundleBytes(Message in) {
+        return in.getBody() instanceof byte[] bytes ? bytes : utf8(in.getBody(String.class));
+    }
+
+    private static byte[] utf8(String text) {
+        return text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -192,7 +197,8 @@ final class DeliveryBatch {
                     List<Message> out = new ArrayList<>(rest.size());
                     for (Member m : rest) {
                         DefaultMessage message = new DefaultMessage(camel);
-                        message.setBody(m.bundle());
+                        // text, as the dead-letter queues keep bundles (readable in the console)
+                        message.setBody(new String(m.bundle(), StandardCharsets.UTF_8));
                         message.setHeaders(new LinkedHashMap<>(m.headers()));
                         out.add(message);
                     }
@@ -209,7 +215,7 @@ final class DeliveryBatch {
     }
 
     /** One transaction Bundle holding every entry of the given bundles once (by fullUrl, first kept). */
-    static String merge(List<Member> members) {
+    static byte[] merge(List<Member> members) {
         try {
             ObjectNode merged = null;
             ArrayNode entries = null;
@@ -228,9 +234,11 @@ final class DeliveryBatch {
                     }
                 }
             }
-            return JSON.writeValueAsString(merged);
+            return JSON.writeValueAsBytes(merged);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("a bundle of the batch is not JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

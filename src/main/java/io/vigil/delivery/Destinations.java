@@ -125,7 +125,7 @@ public class Destinations implements Expression {
         if (destination == null) {
             throw new IllegalStateException("no destination " + exchange.getProperty(PROPERTY) + " is configured");
         }
-        String bundle = DeliveryBatch.bundleText(exchange.getIn());
+        byte[] bundle = DeliveryBatch.bundleBytes(exchange.getIn());
         try {
             destination.timer.record(() -> destination.poster.post(bundle));
         } catch (RuntimeException e) {

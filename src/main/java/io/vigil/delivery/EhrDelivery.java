@@ -9,6 +9,7 @@ import io.vigil.governance.AuditTrail;
 import io.vigil.ingest.IngestHeaders;
 import jakarta.annotation.PostConstruct;
 import jakarta.jms.JMSException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ public class EhrDelivery {
     public void deliver(Exchange exchange) throws JMSException {
         DeliveryBatch batch = exchange.getProperty(DeliveryBatch.PROPERTY, DeliveryBatch.class);
         if (batch == null) {
-            batch = take(exchange, DeliveryBatch.bundleText(exchange.getIn()));
+            batch = take(exchange, DeliveryBatch.bundleBytes(exchange.getIn()));
             exchange.setProperty(DeliveryBatch.PROPERTY, batch);
             transactions.incrementAndGet();
             if (batch.members.size() > 1) {
@@ -149,7 +150,9 @@ public class EhrDelivery {
                         String deadLetters = exchange.getProperty("vigilDeadLetterQueue", String.class);
                         Map<String, Object> headers = new LinkedHashMap<>(m.headers());
                         headers.put(IngestHeaders.FAILURE_REASON, alone.getMessage());
-                        producer(exchange).sendBodyAndHeaders("jms:queue:" + deadLetters, m.bundle(), headers);
+                        // as text, as the dead-letter queues keep bundles (readable in the console)
+                        producer(exchange).sendBodyAndHeaders("jms:queue:" + deadLetters,
+                                new String(m.bundle(), StandardCharsets.UTF_8), headers);
                         LOG.error("Bundle of message {} refused by the EHR; moved to {}",
                                 m.headers().get(IngestHeaders.CONTROL_ID), deadLetters);
                     }
@@ -212,7 +215,7 @@ public class EhrDelivery {
                 batch.groups.get(index).members.get(0).headers().get(IngestHeaders.CONTROL_ID), now);
     }
 
-    private void post(String payload) {
+    private void post(byte[] payload) {
         long start = System.nanoTime();
         try {
             requestTimer.record(() -> poster.post(payload));
@@ -265,7 +268,7 @@ public class EhrDelivery {
     }
 
     /** The route's message, and with batching on, further bundles from the same queue in the same transaction. */
-    private DeliveryBatch take(Exchange exchange, String bundle) throws JMSException {
+    private DeliveryBatch take(Exchange exchange, byte[] bundle) throws JMSException {
         Map<String, Object> headers = new LinkedHashMap<>();
         exchange.getIn().getHeaders().forEach((k, v) -> {
             if (k.startsWith("Vigil")) {

@@ -1,9 +1,12 @@
 package io.vigil.delivery;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * The fast sink (vigil.outbox.mode=count) of load tests: a bundle is accepted when it is well-formed JSON (RFC 8259:
- * no comments, no single quotes, no leading zeros, no control characters in strings, nothing after the document)
- * and a FHIR transaction Bundle with entries. One pass over the text, without tokens, names or a document tree, so
+ * The fast sink (vigil.outbox.mode=count) of load tests: a bundle is accepted when it is well-formed JSON in UTF-8
+ * (RFC 8259: no comments, no single quotes, no leading zeros, no control characters in strings, nothing after the
+ * document; RFC 3629: no overlong forms, surrogates or bytes beyond U+10FFFF) and a FHIR transaction Bundle with
+ * entries. One pass over the bytes as delivery holds them, without decoding, tokens, names or a document tree, so
  * that the sink costs the appliance almost nothing and the load tool measures the appliance's own ceiling: the
  * delivery consumer checks every bundle on its one thread, and Jackson's tokenizer there took about 60 % of that
  * thread's CPU at 5,000 messages a second (docs/performance.md, change 30).
@@ -13,20 +16,23 @@ public final class FastSink {
     /** Deepest nesting accepted (a Vigil bundle nests 8 deep); deeper documents are refused, not overflow the stack. */
     static final int MOST_DEPTH = 128;
 
-    private final String text;
+    private final byte[] text;
     private final int length;
     private int at;
     private String resourceType;
     private String type;
     private int entries;
 
-    private FastSink(String text) {
+    private FastSink(byte[] text) {
         this.text = text;
-        this.length = text.length();
+        this.length = text.length;
     }
 
-    /** @throws EhrRejectedException when the bundle is not JSON, or not a transaction Bundle with entries */
-    public static void check(String bundle) {
+    /**
+     * @param bundle the bundle's JSON as UTF-8 bytes
+     * @throws EhrRejectedException when the bundle is not JSON in UTF-8, or not a transaction Bundle with entries
+     */
+    public static void check(byte[] bundle) {
         FastSink scan = new FastSink(bundle);
         boolean object = scan.document();
         if (!object || !"Bundle".equals(scan.resourceType) || !"transaction".equals(scan.type) || scan.entries == 0) {
@@ -37,7 +43,7 @@ public final class FastSink {
     /** The whole text as one JSON value; whether it is an object (whose members were noted). */
     private boolean document() {
         skipSpace();
-        boolean object = at < length && text.charAt(at) == '{';
+        boolean object = at < length && text[at] == '{';
         if (object) {
             at++;
             topLevelObject();
@@ -46,7 +52,7 @@ public final class FastSink {
         }
         skipSpace();
         if (at < length) {
-            throw notJson("content after the bundle at character " + at);
+            throw notJson("content after the bundle at byte " + at);
         }
         return object;
     }
@@ -78,7 +84,7 @@ public final class FastSink {
                 value(1);
             }
             skipSpace();
-            char c = next();
+            int c = next();
             if (c == '}') {
                 return;
             }
@@ -90,7 +96,17 @@ public final class FastSink {
 
     private boolean isName(String unescaped, int start, int nameLength, String wanted) {
         return unescaped != null ? unescaped.equals(wanted)
-                : nameLength == wanted.length() && text.regionMatches(start, wanted, 0, nameLength);
+                : nameLength == wanted.length() && ascii(start, wanted);
+    }
+
+    /** Whether the bytes from {@code start} are the ASCII name {@code wanted}. */
+    private boolean ascii(int start, String wanted) {
+        for (int k = 0; k < wanted.length(); k++) {
+            if (text[start + k] != wanted.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A string value's text, or null (after checking it) for any other value. */
@@ -102,7 +118,7 @@ public final class FastSink {
         at++;
         int start = at;
         boolean escaped = string();
-        return escaped ? unescape(start, at - 1) : text.substring(start, at - 1);
+        return escaped ? unescape(start, at - 1) : new String(text, start, at - 1 - start, StandardCharsets.UTF_8);
     }
 
     private int skipValue() {
@@ -123,7 +139,7 @@ public final class FastSink {
             value(2);
             count++;
             skipSpace();
-            char c = next();
+            int c = next();
             if (c == ']') {
                 return count;
             }
@@ -135,10 +151,10 @@ public final class FastSink {
 
     private void value(int depth) {
         if (depth > MOST_DEPTH) {
-            throw notJson("nested deeper than " + MOST_DEPTH + " at character " + at);
+            throw notJson("nested deeper than " + MOST_DEPTH + " at byte " + at);
         }
         skipSpace();
-        char c = next();
+        int c = next();
         switch (c) {
             case '{' -> object(depth);
             case '[' -> array(depth);
@@ -170,7 +186,7 @@ public final class FastSink {
             expect(':');
             value(depth + 1);
             skipSpace();
-            char c = next();
+            int c = next();
             if (c == '}') {
                 return;
             }
@@ -189,7 +205,7 @@ public final class FastSink {
         while (true) {
             value(depth + 1);
             skipSpace();
-            char c = next();
+            int c = next();
             if (c == ']') {
                 return;
             }
@@ -204,46 +220,87 @@ public final class FastSink {
         int opened = at - 1;
         boolean escaped = false;
         while (at < length) {
-            char c = text.charAt(at++);
+            int c = text[at++];
             if (c == '"') {
                 return escaped;
             }
             if (c == '\\') {
                 escaped = true;
                 escape();
+            } else if (c < 0) {
+                multiByte(c & 0xFF);
             } else if (c < 0x20) {
-                throw notJson("control character in a string at character " + (at - 1));
+                throw notJson("control character in a string at byte " + (at - 1));
             }
         }
-        throw notJson("string opened at character " + opened + " not closed");
+        throw notJson("string opened at byte " + opened + " not closed");
+    }
+
+    /**
+     * The continuation bytes of a character of two to four bytes, its first byte {@code lead} read (RFC 3629's
+     * well-formed sequences: no overlong forms, no surrogates, nothing beyond U+10FFFF).
+     */
+    private void multiByte(int lead) {
+        int start = at - 1;
+        int more;
+        int low = 0x80;
+        int high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            more = 1;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            more = 2;
+            if (lead == 0xE0) {
+                low = 0xA0;
+            } else if (lead == 0xED) {
+                high = 0x9F;
+            }
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            more = 3;
+            if (lead == 0xF0) {
+                low = 0x90;
+            } else if (lead == 0xF4) {
+                high = 0x8F;
+            }
+        } else {
+            throw notJson("not UTF-8 at byte " + start);
+        }
+        for (int k = 0; k < more; k++) {
+            int b = at < length ? text[at] & 0xFF : -1;
+            if (b < low || b > high) {
+                throw notJson("not UTF-8 at byte " + start);
+            }
+            at++;
+            low = 0x80;
+            high = 0xBF;
+        }
     }
 
     private void escape() {
-        char c = next();
+        int c = next();
         switch (c) {
             case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
             }
             case 'u' -> {
                 for (int k = 0; k < 4; k++) {
                     if (Character.digit(next(), 16) < 0) {
-                        throw notJson("bad \\u escape at character " + (at - 1));
+                        throw notJson("bad \\u escape at byte " + (at - 1));
                     }
                 }
             }
-            default -> throw notJson("bad escape '\\" + c + "' at character " + (at - 1));
+            default -> throw notJson("bad escape after '\\' at byte " + (at - 1));
         }
     }
 
     /** The text of a checked string (between {@code start} and the closing quote at {@code end}) with escapes decoded. */
     private String unescape(int start, int end) {
         StringBuilder out = new StringBuilder(end - start);
+        int plain = start;
         for (int k = start; k < end; k++) {
-            char c = text.charAt(k);
-            if (c != '\\') {
-                out.append(c);
+            if (text[k] != '\\') {
                 continue;
             }
-            char e = text.charAt(++k);
+            out.append(new String(text, plain, k - plain, StandardCharsets.UTF_8));
+            int e = text[++k];
             switch (e) {
                 case 'b' -> out.append('\b');
                 case 'f' -> out.append('\f');
@@ -251,38 +308,39 @@ public final class FastSink {
                 case 'r' -> out.append('\r');
                 case 't' -> out.append('\t');
                 case 'u' -> {
-                    out.append((char) Integer.parseInt(text, k + 1, k + 5, 16));
+                    out.append((char) Integer.parseInt(new String(text, k + 1, 4, StandardCharsets.US_ASCII), 16));
                     k += 4;
                 }
-                default -> out.append(e);
+                default -> out.append((char) e);
             }
+            plain = k + 1;
         }
-        return out.toString();
+        return out.append(new String(text, plain, end - plain, StandardCharsets.UTF_8)).toString();
     }
 
-    /** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, its first character {@code first} read. */
-    private void number(char first) {
+    /** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, its first byte {@code first} read. */
+    private void number(int first) {
         int start = at - 1;
-        char c = first;
+        int c = first;
         if (c == '-') {
             c = next();
         }
         if (c == '0') {
-            if (at < length && isDigit(text.charAt(at))) {
-                throw notJson("leading zero in a number at character " + start);
+            if (at < length && isDigit(text[at])) {
+                throw notJson("leading zero in a number at byte " + start);
             }
         } else if (isDigit(c)) {
             digits();
         } else {
-            throw notJson("bad number at character " + start);
+            throw notJson("bad number at byte " + start);
         }
-        if (at < length && text.charAt(at) == '.') {
+        if (at < length && text[at] == '.') {
             at++;
             requireDigits(start);
         }
-        if (at < length && (text.charAt(at) == 'e' || text.charAt(at) == 'E')) {
+        if (at < length && (text[at] == 'e' || text[at] == 'E')) {
             at++;
-            if (at < length && (text.charAt(at) == '+' || text.charAt(at) == '-')) {
+            if (at < length && (text[at] == '+' || text[at] == '-')) {
                 at++;
             }
             requireDigits(start);
@@ -290,33 +348,33 @@ public final class FastSink {
     }
 
     private void requireDigits(int start) {
-        if (at >= length || !isDigit(text.charAt(at))) {
-            throw notJson("bad number at character " + start);
+        if (at >= length || !isDigit(text[at])) {
+            throw notJson("bad number at byte " + start);
         }
         digits();
     }
 
     private void digits() {
-        while (at < length && isDigit(text.charAt(at))) {
+        while (at < length && isDigit(text[at])) {
             at++;
         }
     }
 
-    private static boolean isDigit(char c) {
+    private static boolean isDigit(int c) {
         return c >= '0' && c <= '9';
     }
 
     private void literal(String word) {
         int start = at - 1;
-        if (!text.startsWith(word, start)) {
-            throw notJson("unexpected characters at character " + start);
+        if (start + word.length() > length || !ascii(start, word)) {
+            throw notJson("unexpected characters at byte " + start);
         }
         at = start + word.length();
     }
 
     private void skipSpace() {
         while (at < length) {
-            char c = text.charAt(at);
+            byte c = text[at];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
                 return;
             }
@@ -324,27 +382,29 @@ public final class FastSink {
         }
     }
 
-    private char peek() {
-        return at < length ? text.charAt(at) : 0;
+    /** The next byte (0 to 255), or 0 at the end. */
+    private int peek() {
+        return at < length ? text[at] & 0xFF : 0;
     }
 
-    private char next() {
+    /** The next byte (0 to 255), read. */
+    private int next() {
         if (at >= length) {
             throw notJson("unexpected end of the document");
         }
-        return text.charAt(at++);
+        return text[at++] & 0xFF;
     }
 
     private void expect(char wanted) {
-        char c = next();
+        int c = next();
         if (c != wanted) {
             throw unexpected(c, "'" + wanted + "'");
         }
     }
 
-    private EhrRejectedException unexpected(char c, String wanted) {
-        String shown = c < 0x20 || c > 0x7e ? String.format("U+%04X", (int) c) : "'" + c + "'";
-        return notJson("expected " + wanted + ", found " + shown + " at character " + (at - 1));
+    private EhrRejectedException unexpected(int c, String wanted) {
+        String shown = c < 0x20 || c > 0x7e ? String.format("byte 0x%02X", c) : "'" + (char) c + "'";
+        return notJson("expected " + wanted + ", found " + shown + " at byte " + (at - 1));
     }
 
     private static EhrRejectedException notJson(String why) {

@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -29,13 +28,13 @@ final class FhirPoster {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
-    /** Returns the HTTP status of a 2xx answer; throws for anything else. */
-    int post(String bundle) {
+    /** POSTs the bundle's JSON (UTF-8 bytes); returns the HTTP status of a 2xx answer, throws for anything else. */
+    int post(byte[] bundle) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl))
                 .timeout(timeout)
                 .header("Content-Type", FHIR_JSON + "; charset=UTF-8")
                 .header("Accept", FHIR_JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(bundle, StandardCharsets.UTF_8));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bundle));
         if (bearerToken != null && !bearerToken.isBlank()) {
             request.header("Authorization", "Bearer " + bearerToken);
         }

@@ -3,7 +3,6 @@ package io.vigil.delivery;
 import io.vigil.config.VigilProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -42,7 +41,7 @@ public class Outbox {
         return directory;
     }
 
-    public synchronized Path store(String controlId, String bundleJson) {
+    public synchronized Path store(String controlId, byte[] bundleJson) {
         try {
             Files.createDirectories(directory);
             long n = sequence.incrementAndGet();
@@ -50,7 +49,7 @@ public class Outbox {
                     + "-" + safe(controlId) + ".json";
             Path target = directory.resolve(name);
             Path partial = directory.resolve(name + ".partial");
-            Files.writeString(partial, bundleJson, StandardCharsets.UTF_8);
+            Files.write(partial, bundleJson);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             trim(target);
             return target;

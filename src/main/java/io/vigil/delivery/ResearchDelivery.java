@@ -29,7 +29,7 @@ public class ResearchDelivery {
     }
 
     public void deliver(Exchange exchange) {
-        poster.post(DeliveryBatch.bundleText(exchange.getIn()));
+        poster.post(DeliveryBatch.bundleBytes(exchange.getIn()));
         delivered.incrementAndGet();
         // the audit names the patients by their pseudonyms only: the trail itself stays de-identified for this flow
         audit.disclosed(research.baseUrl(), research.purposeOfUse(), List.of(), EhrDelivery.messageId(exchange));

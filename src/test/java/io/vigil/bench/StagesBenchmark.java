@@ -61,8 +61,8 @@ public class StagesBenchmark {
     /** What durableEnqueue sends: the canonical batch as JSON, a message of the size ingest stores. */
     private String batchJson;
     private long counter;
-    /** The FHIR bundle of sample 01 (Philips IntelliVue MX500, seven observations), as the delivery consumer reads it. */
-    private String sevenObservationBundle;
+    /** The FHIR bundle of sample 01 (Philips IntelliVue MX500, seven observations), as the delivery consumer reads it: UTF-8 bytes. */
+    private byte[] sevenObservationBundle;
     private static final JsonFactory TOKENS = new JsonFactory();
 
     private EmbeddedActiveMQ broker;
@@ -83,7 +83,7 @@ public class StagesBenchmark {
         batchJson = CanonicalJson.MAPPER.writeValueAsString(batch);
         String seven = Files.readString(Path.of("src/test/resources/samples/hl7/01_pcd01_philips_intellivue_mx500.hl7"))
                 .strip().replace("\r\n", "\r").replace('\n', '\r');
-        sevenObservationBundle = bundles.toJson(bundles.build(extractor.extract(codec.parse(seven), Instant.now(), "0"), "bench"));
+        sevenObservationBundle = bundles.toUtf8(bundles.build(extractor.extract(codec.parse(seven), Instant.now(), "0"), "bench"));
     }
 
     @Setup(Level.Trial)
@@ -135,7 +135,7 @@ public class StagesBenchmark {
     }
 
     @Benchmark
-    public String fastSinkCheck() {
+    public byte[] fastSinkCheck() {
         FastSink.check(sevenObservationBundle);
         return sevenObservationBundle;
     }

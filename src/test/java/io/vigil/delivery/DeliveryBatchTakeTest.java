@@ -61,12 +61,12 @@ class DeliveryBatchTakeTest {
     @Test
     void shouldTakeWhatFitsAndLeaveTheRestInOrder() throws Exception {
         Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-        DeliveryBatch.Member first = new DeliveryBatch.Member("{\"bundle\":0}", Map.of());
+        DeliveryBatch.Member first = new DeliveryBatch.Member(DeliveryBatchTest.text("{\"bundle\":0}"), Map.of());
 
         DeliveryBatch batch = DeliveryBatch.take(first, session, QUEUE, 5, 0);
         session.commit();
 
-        assertThat(batch.members).extracting(DeliveryBatch.Member::bundle)
+        assertThat(batch.members).extracting(m -> DeliveryBatchTest.text(m.bundle()))
                 .containsExactly("{\"bundle\":0}", "{\"bundle\":1}", "{\"bundle\":2}", "{\"bundle\":3}", "{\"bundle\":4}");
         assertThat(batch.members.get(1).headers()).containsEntry("VigilMessageControlId", "m1");
         assertThat(remaining()).containsExactlyElementsOf(
@@ -82,17 +82,17 @@ class DeliveryBatchTakeTest {
         sender.close();
         Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
 
-        DeliveryBatch batch = DeliveryBatch.take(new DeliveryBatch.Member("{}", Map.of()), session, QUEUE, 5, 0);
+        DeliveryBatch batch = DeliveryBatch.take(new DeliveryBatch.Member(DeliveryBatchTest.text("{}"), Map.of()), session, QUEUE, 5, 0);
         session.commit();
 
-        assertThat(batch.members).extracting(DeliveryBatch.Member::bundle).containsExactly("{}", bundle);
+        assertThat(batch.members).extracting(m -> DeliveryBatchTest.text(m.bundle())).containsExactly("{}", bundle);
     }
 
     @Test
     void shouldLeaveEveryBundleOnTheQueueWhenTheBatchRollsBack() throws Exception {
         Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
 
-        DeliveryBatch batch = DeliveryBatch.take(new DeliveryBatch.Member("{}", Map.of()), session, QUEUE, 20, 0);
+        DeliveryBatch batch = DeliveryBatch.take(new DeliveryBatch.Member(DeliveryBatchTest.text("{}"), Map.of()), session, QUEUE, 20, 0);
         session.rollback();
 
         assertThat(batch.members).hasSize(20);
@@ -112,7 +112,7 @@ class DeliveryBatchTakeTest {
         sender.close();
         Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
 
-        DeliveryBatch batch = DeliveryBatch.take(new DeliveryBatch.Member("{}", Map.of()), session, QUEUE, 400, 0);
+        DeliveryBatch batch = DeliveryBatch.take(new DeliveryBatch.Member(DeliveryBatchTest.text("{}"), Map.of()), session, QUEUE, 400, 0);
         session.commit();
 
         assertThat(batch.members).hasSize(400);

@@ -7,6 +7,7 @@ import ca.uhn.fhir.validation.ValidationResult;
 import io.vigil.fhir.FhirProcessing;
 import io.vigil.model.ObservationBatch;
 import io.vigil.support.TestPipeline;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,16 +25,16 @@ class DeliveryBatchTest {
         String original = hl7.split("\r")[0].split("\\|")[9];
         ObservationBatch batch = TestPipeline.extract(hl7.replace("|" + original + "|", "|" + controlId + "|"));
         String json = TestPipeline.FHIR.newJsonParser().encodeResourceToString(TestPipeline.bundle(batch));
-        return new DeliveryBatch.Member(json, Map.of(FhirProcessing.PATIENT_KEYS, "patient-1", "VigilMessageControlId", controlId));
+        return new DeliveryBatch.Member(json.getBytes(StandardCharsets.UTF_8), Map.of(FhirProcessing.PATIENT_KEYS, "patient-1", "VigilMessageControlId", controlId));
     }
 
     @Test
     void bundlesOfOnePatientMergeIntoOneValidTransactionWithSharedResourcesOnce() throws Exception {
         DeliveryBatch.Member a = member("CTRL-A");
         DeliveryBatch.Member b = member("CTRL-B");
-        Bundle first = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, a.bundle());
+        Bundle first = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, text(a.bundle()));
 
-        Bundle merged = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, DeliveryBatch.merge(List.of(a, b)));
+        Bundle merged = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, text(DeliveryBatch.merge(List.of(a, b))));
 
         long observationsEach = first.getEntry().stream().filter(e -> e.getResource() instanceof Observation).count();
         long observations = merged.getEntry().stream().filter(e -> e.getResource() instanceof Observation).count();
@@ -52,9 +53,9 @@ class DeliveryBatchTest {
     void aResentBundleInTheSameBatchAddsNothing() throws Exception {
         DeliveryBatch.Member a = member("CTRL-A");
 
-        String merged = DeliveryBatch.merge(List.of(a, a));
+        String merged = text(DeliveryBatch.merge(List.of(a, a)));
 
-        Bundle once = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, a.bundle());
+        Bundle once = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, text(a.bundle()));
         Bundle twice = TestPipeline.FHIR.newJsonParser().parseResource(Bundle.class, merged);
         assertThat(twice.getEntry()).hasSameSizeAs(once.getEntry());
     }
@@ -63,9 +64,9 @@ class DeliveryBatchTest {
     void aSplitGroupKeepsItsMembersInOrderAndTheOtherGroupsInPlace() {
         List<DeliveryBatch.Member> members = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            members.add(new DeliveryBatch.Member("{}", Map.of(FhirProcessing.PATIENT_KEYS, "patient-1", "VigilMessageControlId", "A" + i)));
+            members.add(new DeliveryBatch.Member(text("{}"), Map.of(FhirProcessing.PATIENT_KEYS, "patient-1", "VigilMessageControlId", "A" + i)));
         }
-        members.add(new DeliveryBatch.Member("{}", Map.of(FhirProcessing.PATIENT_KEYS, "patient-2", "VigilMessageControlId", "B0")));
+        members.add(new DeliveryBatch.Member(text("{}"), Map.of(FhirProcessing.PATIENT_KEYS, "patient-2", "VigilMessageControlId", "B0")));
         DeliveryBatch batch = DeliveryBatch.of(members);
         batch.groups.get(1).delivered = true;
 
@@ -83,7 +84,7 @@ class DeliveryBatchTest {
     void theMembersAfterTheFirstShouldBecomeDeadLetterMessagesWithTheirBodiesAndHeaders() throws Exception {
         List<DeliveryBatch.Member> members = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            members.add(new DeliveryBatch.Member("{\"n\":" + i + "}", Map.of(FhirProcessing.PATIENT_KEYS, "patient-" + i,
+            members.add(new DeliveryBatch.Member(text("{\"n\":" + i + "}"), Map.of(FhirProcessing.PATIENT_KEYS, "patient-" + i,
                     "VigilMessageControlId", "C" + i)));
         }
         try (org.apache.camel.CamelContext camel = new org.apache.camel.impl.DefaultCamelContext()) {
@@ -96,5 +97,13 @@ class DeliveryBatchTest {
             others.get(0).setHeader("VigilFailureReason", "refused");
             assertThat(members.get(1).headers()).as("the dead letter's headers are its own").doesNotContainKey("VigilFailureReason");
         }
+    }
+
+    static String text(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    static byte[] text(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -9,6 +9,7 @@ import io.vigil.console.Latencies;
 import io.vigil.fhir.FhirProcessing;
 import io.vigil.governance.AuditTrail;
 import io.vigil.support.TestPipeline;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +43,12 @@ class FastSinkDeliveryTest {
         assertThat(delivery.getDelivered()).isEqualTo(40);
 
         List<DeliveryBatch.Member> withBad = new ArrayList<>(members);
-        withBad.set(27, member("BAD", "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{}"));
+        withBad.set(27, member("BAD", (Object) "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{}"));
         assertThatThrownBy(() -> delivery.deliver(exchange(withBad))).isInstanceOf(EhrRejectedException.class)
                 .hasMessageStartingWith("VIGIL-DLV-003 fast sink: not JSON");
         assertThat(delivery.getDelivered()).as("nothing of the failed batch counted").isEqualTo(40);
 
-        List<DeliveryBatch.Member> few = List.of(member("A", members.get(0).bundle()), member("B", "{\"resourceType\":\"Patient\"}"));
+        List<DeliveryBatch.Member> few = List.of(member("A", members.get(0).bundle()), member("B", (Object) "{\"resourceType\":\"Patient\"}"));
         assertThatThrownBy(() -> delivery.deliver(exchange(few))).hasMessageContaining("not a transaction Bundle");
         assertThat(delivery.getDelivered()).isEqualTo(40);
         assertThat(dir.resolve("outbox")).satisfiesAnyOf(p -> assertThat(Files.exists(p)).isFalse(),
@@ -62,8 +63,9 @@ class FastSinkDeliveryTest {
         return exchange;
     }
 
-    private static DeliveryBatch.Member member(String controlId, String bundle) {
-        return new DeliveryBatch.Member(bundle, Map.of(FhirProcessing.PATIENT_KEYS, "urn:vigil:id:NIST|HO2009001",
+    private static DeliveryBatch.Member member(String controlId, Object bundle) {
+        byte[] utf8 = bundle instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : (byte[]) bundle;
+        return new DeliveryBatch.Member(utf8, Map.of(FhirProcessing.PATIENT_KEYS, "urn:vigil:id:NIST|HO2009001",
                 "VigilMessageControlId", controlId));
     }
 

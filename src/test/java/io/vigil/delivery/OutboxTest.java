@@ -3,6 +3,7 @@ package io.vigil.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.config.VigilProperties;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class OutboxTest {
 
         Outbox outbox = outbox(3);
         for (int i = 1; i <= 4; i++) {
-            outbox.store("NEW" + i, "{\"resourceType\":\"Bundle\"}");
+            outbox.store("NEW" + i, "{\"resourceType\":\"Bundle\"}".getBytes(StandardCharsets.UTF_8));
         }
 
         List<String> names = outbox.list(10).stream().map(p -> p.getFileName().toString()).toList();
@@ -41,11 +42,11 @@ class OutboxTest {
     @Test
     void aBundleRemovedByHandDoesNotStopTheTrimming() throws IOException {
         Outbox outbox = outbox(2);
-        Path first = outbox.store("A", "{}");
+        Path first = outbox.store("A", "{}".getBytes(StandardCharsets.UTF_8));
         Files.delete(first);
-        outbox.store("B", "{}");
-        outbox.store("C", "{}");
-        outbox.store("D", "{}");
+        outbox.store("B", "{}".getBytes(StandardCharsets.UTF_8));
+        outbox.store("C", "{}".getBytes(StandardCharsets.UTF_8));
+        outbox.store("D", "{}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(outbox.list(10)).extracting(p -> p.getFileName().toString())
                 .hasSize(2).anyMatch(n -> n.endsWith("-C.json")).anyMatch(n -> n.endsWith("-D.json"));
