@@ -84,6 +84,35 @@ public class FhirJsonTest {
                 .contains("\"_text\"");
     }
 
+    /**
+     * The writer keeps one output array per thread between resources: a bundle far larger than it (grown), then
+     * one left to HAPI part-way through, then a small one, each the same as HAPI's.
+     */
+    @Test
+    void shouldWriteLargeThenAbandonedThenSmallBundlesOnOneThreadAsHapiDoes() throws Exception {
+        Bundle large = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int i = 0; i < 2000; i++) {
+            Observation observation = new Observation();
+            observation.setStatus(Observation.ObservationStatus.FINAL);
+            observation.getCode().setText("observation " + i + " \u00e9\u6f22 \uD83D\uDE00");
+            observation.setValue(new Quantity().setValue(new BigDecimal(i + ".5")).setUnit("/min"));
+            large.addEntry().setFullUrl("urn:uuid:" + i).setResource(observation);
+        }
+        byte[] written = FhirJson.utf8(large);
+        assertThat(written.length).as("far beyond the first output array (16 KiB) and its limit (256 KiB)").isGreaterThan(300_000);
+        assertSameAsHapi(large);
+
+        Observation abandoned = new Observation();
+        abandoned.getCode().setText("written first");
+        abandoned.addNote().getTextElement().setValue("then an extension").addExtension(
+                new Extension("http://example.org/primitive-extension", new StringType("x")));
+        Bundle withAbandoned = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        withAbandoned.addEntry().setResource(abandoned);
+        assertThat(FhirJson.utf8(withAbandoned)).isNull();
+
+        assertSameAsHapi(TestPipeline.bundle(TestPipeline.extract(Samples.hl7("04"))));
+    }
+
     /** Written by Vigil's writer (not left to HAPI), and the same text as HAPI's. */
     public static void assertSameAsHapi(Bundle bundle) {
         String hapi = TestPipeline.BUNDLES.hapiJson(bundle);
