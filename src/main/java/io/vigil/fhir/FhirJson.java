@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -59,8 +61,8 @@ public final class FhirJson {
      * for the largest resource.
      */
     public static byte[] utf8(Resource resource) {
-        Output out = OUTPUT.get();
-        out.reset();
+        BufferRecycler buffers = JSON._getBufferRecycler();
+        ByteArrayBuilder out = new ByteArrayBuilder(buffers);
         try {
             try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
                 new FhirJson(json).resource(resource);
@@ -70,48 +72,9 @@ public final class FhirJson {
             return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
-
-    /**
-     * Where the generator's buffer goes when full and at the end: one array per thread, kept between resources
-     * (grown as needed, back to its first size after an unusually large one), unsynchronised.
-     */
-    private static final class Output extends java.io.OutputStream {
-        private static final int FIRST = 16 * 1024;
-        private byte[] bytes = new byte[FIRST];
-        private int size;
-
-        void reset() {
-            if (bytes.length > 16 * FIRST) {
-                bytes = new byte[FIRST];
-            }
-            size = 0;
-        }
-
-        @Override
-        public void write(int b) {
-            room(1);
-            bytes[size++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            room(len);
-            System.arraycopy(b, off, bytes, size, len);
-            size += len;
-        }
-
-        private void room(int more) {
-            if (size + more > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(size + more, 2 * bytes.length));
-            }
-        }
-
-        byte[] toByteArray() {
-            return java.util.Arrays.copyOf(bytes, size);
+        } finally {
+            out.release();
+            buffers.releaseToPool();
         }
     }
 
