@@ -59,6 +59,11 @@ final class DeliveryBatch {
     /** One member: its bundle (JSON as UTF-8 bytes) and its headers (control id, patients, device time ...). */
     record Member(byte[] bundle, Map<String, Object> headers) {
 
+        /** The bundle as text, as the dead-letter queues keep bundles (readable in the console). */
+        String text() {
+            return new String(bundle, StandardCharsets.UTF_8);
+        }
+
         String patients() {
             Object keys = headers.get(FhirProcessing.PATIENT_KEYS);
             return keys == null ? "" : keys.toString();
@@ -197,8 +202,7 @@ final class DeliveryBatch {
                     List<Message> out = new ArrayList<>(rest.size());
                     for (Member m : rest) {
                         DefaultMessage message = new DefaultMessage(camel);
-                        // text, as the dead-letter queues keep bundles (readable in the console)
-                        message.setBody(new String(m.bundle(), StandardCharsets.UTF_8));
+                        message.setBody(m.text());
                         message.setHeaders(new LinkedHashMap<>(m.headers()));
                         out.add(message);
                     }

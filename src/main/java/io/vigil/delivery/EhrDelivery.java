@@ -9,7 +9,6 @@ import io.vigil.governance.AuditTrail;
 import io.vigil.ingest.IngestHeaders;
 import jakarta.annotation.PostConstruct;
 import jakarta.jms.JMSException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,9 +149,7 @@ public class EhrDelivery {
                         String deadLetters = exchange.getProperty("vigilDeadLetterQueue", String.class);
                         Map<String, Object> headers = new LinkedHashMap<>(m.headers());
                         headers.put(IngestHeaders.FAILURE_REASON, alone.getMessage());
-                        // as text, as the dead-letter queues keep bundles (readable in the console)
-                        producer(exchange).sendBodyAndHeaders("jms:queue:" + deadLetters,
-                                new String(m.bundle(), StandardCharsets.UTF_8), headers);
+                        producer(exchange).sendBodyAndHeaders("jms:queue:" + deadLetters, m.text(), headers);
                         LOG.error("Bundle of message {} refused by the EHR; moved to {}",
                                 m.headers().get(IngestHeaders.CONTROL_ID), deadLetters);
                     }
