@@ -8,20 +8,34 @@ import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.BackboneElement;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Element;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Property;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.SimpleQuantity;
 
 /**
  * FHIR R4 JSON of the resources Vigil builds, written in one walk of the HAPI model: the same text HAPI's
@@ -92,7 +106,13 @@ public final class FhirJson {
                 && !resource.getIdElement().getValue().startsWith("urn:")) {
             json.writeStringField("id", resource.getIdElement().getIdPart());
         }
-        children(resource, true);
+        if (resource.getClass() == Observation.class) {
+            observation((Observation) resource);
+        } else if (resource.getClass() == Bundle.class) {
+            bundle((Bundle) resource);
+        } else {
+            children(resource, true);
+        }
         end();
     }
 
@@ -137,9 +157,11 @@ public final class FhirJson {
             throw NotWritten.INSTANCE;
         } else if (value instanceof PrimitiveType<?> primitive) {
             primitive(primitive);
-        } else if (value instanceof Element) {
+        } else if (value instanceof Element element) {
             start(START_OBJECT);
-            children(value, false);
+            if (base(ELEMENT_ID, element) != null || hasItems(list(ELEMENT_EXTENSION, element)) || !typed(element)) {
+                children(value, false);
+            }
             end();
         } else {
             throw NotWritten.INSTANCE;
@@ -165,6 +187,322 @@ public final class FhirJson {
             json.writeString(text);
         }
     }
+
+    /**
+     * The children of the elements every bundle is full of, read straight from the model's fields: the same output as
+     * the walk in {@link #children}, without the array HAPI's getProperty makes for every child of every element, and
+     * without its has-methods, which look through a child's whole content to tell whether it is empty (the writing
+     * finds that out as it goes). An element with an id goes the general way (its id is written as a child);
+     * {@link #TYPED} lists the children each writes, which a test holds against HAPI's definitions.
+     *
+     * @return false when the element is not of a type written here
+     */
+    private boolean typed(Element element) throws IOException {
+        Class<?> type = element.getClass();
+        if (type == Coding.class) {
+            one("system", base(CODING_SYSTEM, element));
+            one("version", base(CODING_VERSION, element));
+            one("code", base(CODING_CODE, element));
+            one("display", base(CODING_DISPLAY, element));
+            one("userSelected", base(CODING_USER_SELECTED, element));
+        } else if (type == CodeableConcept.class) {
+            many("coding", list(CODEABLE_CONCEPT_CODING, element));
+            one("text", base(CODEABLE_CONCEPT_TEXT, element));
+        } else if (type == Quantity.class || type == SimpleQuantity.class) {
+            one("value", base(QUANTITY_VALUE, element));
+            one("comparator", base(QUANTITY_COMPARATOR, element));
+            one("unit", base(QUANTITY_UNIT, element));
+            one("system", base(QUANTITY_SYSTEM, element));
+            one("code", base(QUANTITY_CODE, element));
+        } else if (type == Reference.class) {
+            one("reference", base(REFERENCE_REFERENCE, element));
+            one("type", base(REFERENCE_TYPE, element));
+            one("identifier", base(REFERENCE_IDENTIFIER, element));
+            one("display", base(REFERENCE_DISPLAY, element));
+        } else if (type == Identifier.class) {
+            one("use", base(IDENTIFIER_USE, element));
+            one("type", base(IDENTIFIER_TYPE, element));
+            one("system", base(IDENTIFIER_SYSTEM, element));
+            one("value", base(IDENTIFIER_VALUE, element));
+            one("period", base(IDENTIFIER_PERIOD, element));
+            one("assigner", base(IDENTIFIER_ASSIGNER, element));
+        } else if (type == Meta.class) {
+            one("versionId", base(META_VERSION_ID, element));
+            one("lastUpdated", base(META_LAST_UPDATED, element));
+            one("source", base(META_SOURCE, element));
+            many("profile", list(META_PROFILE, element));
+            many("security", list(META_SECURITY, element));
+            many("tag", list(META_TAG, element));
+        } else if (type == Bundle.BundleEntryComponent.class) {
+            if (hasItems(list(BACKBONE_MODIFIER_EXTENSION, element))) {
+                throw NotWritten.INSTANCE;
+            }
+            many("link", list(ENTRY_LINK, element));
+            one("fullUrl", base(ENTRY_FULL_URL, element));
+            one("resource", base(ENTRY_RESOURCE, element));
+            one("search", base(ENTRY_SEARCH, element));
+            one("request", base(ENTRY_REQUEST, element));
+            one("response", base(ENTRY_RESPONSE, element));
+        } else if (type == Bundle.BundleEntryRequestComponent.class) {
+            if (hasItems(list(BACKBONE_MODIFIER_EXTENSION, element))) {
+                throw NotWritten.INSTANCE;
+            }
+            one("method", base(REQUEST_METHOD, element));
+            one("url", base(REQUEST_URL, element));
+            one("ifNoneMatch", base(REQUEST_IF_NONE_MATCH, element));
+            one("ifModifiedSince", base(REQUEST_IF_MODIFIED_SINCE, element));
+            one("ifMatch", base(REQUEST_IF_MATCH, element));
+            one("ifNoneExist", base(REQUEST_IF_NONE_EXIST, element));
+        } else if (type == Observation.ObservationReferenceRangeComponent.class) {
+            if (hasItems(list(BACKBONE_MODIFIER_EXTENSION, element))) {
+                throw NotWritten.INSTANCE;
+            }
+            one("low", base(RANGE_LOW, element));
+            one("high", base(RANGE_HIGH, element));
+            one("type", base(RANGE_TYPE, element));
+            many("appliesTo", list(RANGE_APPLIES_TO, element));
+            one("age", base(RANGE_AGE, element));
+            one("text", base(RANGE_TEXT, element));
+        } else if (type == Observation.ObservationComponentComponent.class) {
+            if (hasItems(list(BACKBONE_MODIFIER_EXTENSION, element))) {
+                throw NotWritten.INSTANCE;
+            }
+            one("code", base(COMPONENT_CODE, element));
+            choice("value", base(COMPONENT_VALUE, element));
+            one("dataAbsentReason", base(COMPONENT_DATA_ABSENT_REASON, element));
+            many("interpretation", list(COMPONENT_INTERPRETATION, element));
+            many("referenceRange", list(COMPONENT_REFERENCE_RANGE, element));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** An Observation's children after its id (text, contained resources and extensions were refused before). */
+    private void observation(Observation element) throws IOException {
+        one("meta", base(RESOURCE_META, element));
+        one("implicitRules", base(RESOURCE_IMPLICIT_RULES, element));
+        one("language", base(RESOURCE_LANGUAGE, element));
+        many("identifier", list(OBSERVATION_IDENTIFIER, element));
+        many("basedOn", list(OBSERVATION_BASED_ON, element));
+        many("partOf", list(OBSERVATION_PART_OF, element));
+        one("status", base(OBSERVATION_STATUS, element));
+        many("category", list(OBSERVATION_CATEGORY, element));
+        one("code", base(OBSERVATION_CODE, element));
+        one("subject", base(OBSERVATION_SUBJECT, element));
+        many("focus", list(OBSERVATION_FOCUS, element));
+        one("encounter", base(OBSERVATION_ENCOUNTER, element));
+        choice("effective", base(OBSERVATION_EFFECTIVE, element));
+        one("issued", base(OBSERVATION_ISSUED, element));
+        many("performer", list(OBSERVATION_PERFORMER, element));
+        choice("value", base(OBSERVATION_VALUE, element));
+        one("dataAbsentReason", base(OBSERVATION_DATA_ABSENT_REASON, element));
+        many("interpretation", list(OBSERVATION_INTERPRETATION, element));
+        many("note", list(OBSERVATION_NOTE, element));
+        one("bodySite", base(OBSERVATION_BODY_SITE, element));
+        one("method", base(OBSERVATION_METHOD, element));
+        one("specimen", base(OBSERVATION_SPECIMEN, element));
+        one("device", base(OBSERVATION_DEVICE, element));
+        many("referenceRange", list(OBSERVATION_REFERENCE_RANGE, element));
+        many("hasMember", list(OBSERVATION_HAS_MEMBER, element));
+        many("derivedFrom", list(OBSERVATION_DERIVED_FROM, element));
+        many("component", list(OBSERVATION_COMPONENT, element));
+    }
+
+    /** A Bundle's children after its id. */
+    private void bundle(Bundle element) throws IOException {
+        one("meta", base(RESOURCE_META, element));
+        one("implicitRules", base(RESOURCE_IMPLICIT_RULES, element));
+        one("language", base(RESOURCE_LANGUAGE, element));
+        one("identifier", base(BUNDLE_IDENTIFIER, element));
+        one("type", base(BUNDLE_TYPE, element));
+        one("timestamp", base(BUNDLE_TIMESTAMP, element));
+        one("total", base(BUNDLE_TOTAL, element));
+        many("link", list(BUNDLE_LINK, element));
+        many("entry", list(BUNDLE_ENTRY, element));
+        one("signature", base(BUNDLE_SIGNATURE, element));
+    }
+
+    /** A child that does not repeat, when it has a value; its name goes with it when nothing of it is written. */
+    private void one(String name, Base value) throws IOException {
+        if (value == null) {
+            return;
+        }
+        pending.add(name);
+        value(value);
+        if (!pending.isEmpty() && pending.get(pending.size() - 1) instanceof String) {
+            pending.remove(pending.size() - 1); // an empty primitive: its name goes too
+        }
+    }
+
+    /** A choice element (value[x]) when it has a value, named by the type it holds. */
+    private void choice(String base, Base value) throws IOException {
+        if (value != null) {
+            one(choiceName(base, value), value);
+        }
+    }
+
+    /** A repeating child, when it has values: an array, left out when nothing is written into it. */
+    private void many(String name, List<? extends Base> values) throws IOException {
+        if (values == null || values.isEmpty()) {
+            return;
+        }
+        pending.add(name);
+        start(START_ARRAY);
+        for (Base value : values) {
+            value(value);
+        }
+        end();
+    }
+
+    private static boolean hasItems(List<?> values) {
+        return values != null && !values.isEmpty();
+    }
+
+    /** A child field's value, null when it has none. */
+    private static Base base(MethodHandle field, Object element) {
+        try {
+            return (Base) (Object) field.invokeExact(element);
+        } catch (Throwable e) {
+            throw new IllegalStateException("reading " + field + " failed", e);
+        }
+    }
+
+    /** A repeating child field's values, null when it has none. */
+    @SuppressWarnings("unchecked")
+    private static List<? extends Base> list(MethodHandle field, Object element) {
+        try {
+            return (List<? extends Base>) (Object) field.invokeExact(element);
+        } catch (Throwable e) {
+            throw new IllegalStateException("reading " + field + " failed", e);
+        }
+    }
+
+    /**
+     * A getter of the model's field, as (Object) -> Object: a constant handle called exactly is compiled to the field
+     * read itself. HAPI's getters cannot be used for this: they create an empty child where there is none.
+     */
+    private static MethodHandle field(Class<?> type, String name) {
+        try {
+            return MethodHandles.privateLookupIn(type, MethodHandles.lookup()).unreflectGetter(type.getDeclaredField(name))
+                    .asType(MethodType.methodType(Object.class, Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final MethodHandle ELEMENT_ID = field(Element.class, "id");
+    private static final MethodHandle ELEMENT_EXTENSION = field(Element.class, "extension");
+    private static final MethodHandle BACKBONE_MODIFIER_EXTENSION = field(BackboneElement.class, "modifierExtension");
+    private static final MethodHandle CODING_SYSTEM = field(Coding.class, "system");
+    private static final MethodHandle CODING_VERSION = field(Coding.class, "version");
+    private static final MethodHandle CODING_CODE = field(Coding.class, "code");
+    private static final MethodHandle CODING_DISPLAY = field(Coding.class, "display");
+    private static final MethodHandle CODING_USER_SELECTED = field(Coding.class, "userSelected");
+    private static final MethodHandle CODEABLE_CONCEPT_CODING = field(CodeableConcept.class, "coding");
+    private static final MethodHandle CODEABLE_CONCEPT_TEXT = field(CodeableConcept.class, "text");
+    private static final MethodHandle QUANTITY_VALUE = field(Quantity.class, "value");
+    private static final MethodHandle QUANTITY_COMPARATOR = field(Quantity.class, "comparator");
+    private static final MethodHandle QUANTITY_UNIT = field(Quantity.class, "unit");
+    private static final MethodHandle QUANTITY_SYSTEM = field(Quantity.class, "system");
+    private static final MethodHandle QUANTITY_CODE = field(Quantity.class, "code");
+    private static final MethodHandle REFERENCE_REFERENCE = field(Reference.class, "reference");
+    private static final MethodHandle REFERENCE_TYPE = field(Reference.class, "type");
+    private static final MethodHandle REFERENCE_IDENTIFIER = field(Reference.class, "identifier");
+    private static final MethodHandle REFERENCE_DISPLAY = field(Reference.class, "display");
+    private static final MethodHandle IDENTIFIER_USE = field(Identifier.class, "use");
+    private static final MethodHandle IDENTIFIER_TYPE = field(Identifier.class, "type");
+    private static final MethodHandle IDENTIFIER_SYSTEM = field(Identifier.class, "system");
+    private static final MethodHandle IDENTIFIER_VALUE = field(Identifier.class, "value");
+    private static final MethodHandle IDENTIFIER_PERIOD = field(Identifier.class, "period");
+    private static final MethodHandle IDENTIFIER_ASSIGNER = field(Identifier.class, "assigner");
+    private static final MethodHandle META_VERSION_ID = field(Meta.class, "versionId");
+    private static final MethodHandle META_LAST_UPDATED = field(Meta.class, "lastUpdated");
+    private static final MethodHandle META_SOURCE = field(Meta.class, "source");
+    private static final MethodHandle META_PROFILE = field(Meta.class, "profile");
+    private static final MethodHandle META_SECURITY = field(Meta.class, "security");
+    private static final MethodHandle META_TAG = field(Meta.class, "tag");
+    private static final MethodHandle ENTRY_LINK = field(Bundle.BundleEntryComponent.class, "link");
+    private static final MethodHandle ENTRY_FULL_URL = field(Bundle.BundleEntryComponent.class, "fullUrl");
+    private static final MethodHandle ENTRY_RESOURCE = field(Bundle.BundleEntryComponent.class, "resource");
+    private static final MethodHandle ENTRY_SEARCH = field(Bundle.BundleEntryComponent.class, "search");
+    private static final MethodHandle ENTRY_REQUEST = field(Bundle.BundleEntryComponent.class, "request");
+    private static final MethodHandle ENTRY_RESPONSE = field(Bundle.BundleEntryComponent.class, "response");
+    private static final MethodHandle REQUEST_METHOD = field(Bundle.BundleEntryRequestComponent.class, "method");
+    private static final MethodHandle REQUEST_URL = field(Bundle.BundleEntryRequestComponent.class, "url");
+    private static final MethodHandle REQUEST_IF_NONE_MATCH = field(Bundle.BundleEntryRequestComponent.class, "ifNoneMatch");
+    private static final MethodHandle REQUEST_IF_MODIFIED_SINCE = field(Bundle.BundleEntryRequestComponent.class, "ifModifiedSince");
+    private static final MethodHandle REQUEST_IF_MATCH = field(Bundle.BundleEntryRequestComponent.class, "ifMatch");
+    private static final MethodHandle REQUEST_IF_NONE_EXIST = field(Bundle.BundleEntryRequestComponent.class, "ifNoneExist");
+    private static final MethodHandle RANGE_LOW = field(Observation.ObservationReferenceRangeComponent.class, "low");
+    private static final MethodHandle RANGE_HIGH = field(Observation.ObservationReferenceRangeComponent.class, "high");
+    private static final MethodHandle RANGE_TYPE = field(Observation.ObservationReferenceRangeComponent.class, "type");
+    private static final MethodHandle RANGE_APPLIES_TO = field(Observation.ObservationReferenceRangeComponent.class, "appliesTo");
+    private static final MethodHandle RANGE_AGE = field(Observation.ObservationReferenceRangeComponent.class, "age");
+    private static final MethodHandle RANGE_TEXT = field(Observation.ObservationReferenceRangeComponent.class, "text");
+    private static final MethodHandle COMPONENT_CODE = field(Observation.ObservationComponentComponent.class, "code");
+    private static final MethodHandle COMPONENT_VALUE = field(Observation.ObservationComponentComponent.class, "value");
+    private static final MethodHandle COMPONENT_DATA_ABSENT_REASON = field(Observation.ObservationComponentComponent.class, "dataAbsentReason");
+    private static final MethodHandle COMPONENT_INTERPRETATION = field(Observation.ObservationComponentComponent.class, "interpretation");
+    private static final MethodHandle COMPONENT_REFERENCE_RANGE = field(Observation.ObservationComponentComponent.class, "referenceRange");
+    private static final MethodHandle RESOURCE_META = field(Resource.class, "meta");
+    private static final MethodHandle RESOURCE_IMPLICIT_RULES = field(Resource.class, "implicitRules");
+    private static final MethodHandle RESOURCE_LANGUAGE = field(Resource.class, "language");
+    private static final MethodHandle OBSERVATION_IDENTIFIER = field(Observation.class, "identifier");
+    private static final MethodHandle OBSERVATION_BASED_ON = field(Observation.class, "basedOn");
+    private static final MethodHandle OBSERVATION_PART_OF = field(Observation.class, "partOf");
+    private static final MethodHandle OBSERVATION_STATUS = field(Observation.class, "status");
+    private static final MethodHandle OBSERVATION_CATEGORY = field(Observation.class, "category");
+    private static final MethodHandle OBSERVATION_CODE = field(Observation.class, "code");
+    private static final MethodHandle OBSERVATION_SUBJECT = field(Observation.class, "subject");
+    private static final MethodHandle OBSERVATION_FOCUS = field(Observation.class, "focus");
+    private static final MethodHandle OBSERVATION_ENCOUNTER = field(Observation.class, "encounter");
+    private static final MethodHandle OBSERVATION_EFFECTIVE = field(Observation.class, "effective");
+    private static final MethodHandle OBSERVATION_ISSUED = field(Observation.class, "issued");
+    private static final MethodHandle OBSERVATION_PERFORMER = field(Observation.class, "performer");
+    private static final MethodHandle OBSERVATION_VALUE = field(Observation.class, "value");
+    private static final MethodHandle OBSERVATION_DATA_ABSENT_REASON = field(Observation.class, "dataAbsentReason");
+    private static final MethodHandle OBSERVATION_INTERPRETATION = field(Observation.class, "interpretation");
+    private static final MethodHandle OBSERVATION_NOTE = field(Observation.class, "note");
+    private static final MethodHandle OBSERVATION_BODY_SITE = field(Observation.class, "bodySite");
+    private static final MethodHandle OBSERVATION_METHOD = field(Observation.class, "method");
+    private static final MethodHandle OBSERVATION_SPECIMEN = field(Observation.class, "specimen");
+    private static final MethodHandle OBSERVATION_DEVICE = field(Observation.class, "device");
+    private static final MethodHandle OBSERVATION_REFERENCE_RANGE = field(Observation.class, "referenceRange");
+    private static final MethodHandle OBSERVATION_HAS_MEMBER = field(Observation.class, "hasMember");
+    private static final MethodHandle OBSERVATION_DERIVED_FROM = field(Observation.class, "derivedFrom");
+    private static final MethodHandle OBSERVATION_COMPONENT = field(Observation.class, "component");
+    private static final MethodHandle BUNDLE_IDENTIFIER = field(Bundle.class, "identifier");
+    private static final MethodHandle BUNDLE_TYPE = field(Bundle.class, "type");
+    private static final MethodHandle BUNDLE_TIMESTAMP = field(Bundle.class, "timestamp");
+    private static final MethodHandle BUNDLE_TOTAL = field(Bundle.class, "total");
+    private static final MethodHandle BUNDLE_LINK = field(Bundle.class, "link");
+    private static final MethodHandle BUNDLE_ENTRY = field(Bundle.class, "entry");
+    private static final MethodHandle BUNDLE_SIGNATURE = field(Bundle.class, "signature");
+
+    /** The children each typed writer writes, in order: a test holds them against HAPI's definitions. */
+    static final Map<Class<?>, List<String>> TYPED = Map.ofEntries(
+            Map.entry(Coding.class, List.of("system", "version", "code", "display", "userSelected")),
+            Map.entry(CodeableConcept.class, List.of("coding", "text")),
+            Map.entry(Quantity.class, List.of("value", "comparator", "unit", "system", "code")),
+            Map.entry(SimpleQuantity.class, List.of("value", "comparator", "unit", "system", "code")),
+            Map.entry(Reference.class, List.of("reference", "type", "identifier", "display")),
+            Map.entry(Identifier.class, List.of("use", "type", "system", "value", "period", "assigner")),
+            Map.entry(Meta.class, List.of("versionId", "lastUpdated", "source", "profile", "security", "tag")),
+            Map.entry(Bundle.BundleEntryComponent.class,
+                    List.of("link", "fullUrl", "resource", "search", "request", "response")),
+            Map.entry(Bundle.BundleEntryRequestComponent.class,
+                    List.of("method", "url", "ifNoneMatch", "ifModifiedSince", "ifMatch", "ifNoneExist")),
+            Map.entry(Observation.ObservationReferenceRangeComponent.class,
+                    List.of("low", "high", "type", "appliesTo", "age", "text")),
+            Map.entry(Observation.ObservationComponentComponent.class,
+                    List.of("code", "value[x]", "dataAbsentReason", "interpretation", "referenceRange")),
+            Map.entry(Observation.class, List.of("meta", "implicitRules", "language", "identifier", "basedOn", "partOf",
+                    "status", "category", "code", "subject", "focus", "encounter", "effective[x]", "issued", "performer",
+                    "value[x]", "dataAbsentReason", "interpretation", "note", "bodySite", "method", "specimen", "device",
+                    "referenceRange", "hasMember", "derivedFrom", "component")),
+            Map.entry(Bundle.class, List.of("meta", "implicitRules", "language", "identifier", "type", "timestamp",
+                    "total", "link", "entry", "signature")));
 
     private void start(Object kind) {
         pending.add(kind);

@@ -13,6 +13,13 @@ import java.util.Date;
 import java.util.List;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.SimpleQuantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Property;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Extension;
@@ -111,6 +118,95 @@ public class FhirJsonTest {
         assertThat(FhirJson.utf8(withAbandoned)).isNull();
 
         assertSameAsHapi(TestPipeline.bundle(TestPipeline.extract(Samples.hl7("04"))));
+    }
+
+    /**
+     * The writers for the types every bundle is full of name every child HAPI's definition lists, in its order: one
+     * that left a child out would drop it from the JSON without anything else noticing.
+     */
+    @Test
+    void shouldWriteEveryChildOfTheTypesWrittenByTheirGetters() throws Exception {
+        assertThat(FhirJson.TYPED).hasSize(13);
+        for (var typed : FhirJson.TYPED.entrySet()) {
+            Base instance = (Base) typed.getKey().getDeclaredConstructor().newInstance();
+            // the id, extensions, a resource's narrative and contained resources are written (or refused) apart
+            List<String> apart = instance instanceof DomainResource
+                    ? List.of("id", "text", "contained", "extension", "modifierExtension")
+                    : List.of("id", "extension", "modifierExtension");
+            List<String> defined = instance.children().stream().map(Property::getName)
+                    .filter(name -> !apart.contains(name)).toList();
+            assertThat(typed.getValue()).as(typed.getKey().getName()).isEqualTo(defined);
+        }
+    }
+
+    /** Every child of those types given a value, and ids on elements (which go the general way), as HAPI writes them. */
+    @Test
+    void shouldWriteFullyPopulatedElementsAsHapiDoes() {
+        Observation observation = new Observation();
+        observation.setId("obs-1");
+        observation.getMeta().setVersionId("3").setLastUpdated(new Date(1_764_000_000_000L)).setSource("urn:source")
+                .addProfile("http://hl7.org/fhir/StructureDefinition/heartrate");
+        observation.getMeta().addSecurity().setSystem("urn:s").setCode("HTEST").setDisplay("test");
+        observation.getMeta().addTag().setSystem("urn:t").setVersion("1").setCode("t").setUserSelected(true);
+        observation.setImplicitRules("urn:rules").setLanguage("en");
+        observation.addIdentifier().setUse(Identifier.IdentifierUse.OFFICIAL).setSystem("urn:id").setValue("1")
+                .setPeriod(new Period().setStart(new Date(1_764_000_000_000L)))
+                .setAssigner(new Reference("Organization/1").setDisplay("hospital"))
+                .getType().setText("identifier type").addCoding().setCode("MR");
+        observation.addBasedOn(new Reference("ServiceRequest/1"));
+        observation.addPartOf(new Reference("Procedure/1").setType("Procedure"));
+        observation.setStatus(Observation.ObservationStatus.AMENDED);
+        observation.addCategory().addCoding().setSystem("urn:c").setCode("vital-signs");
+        observation.getCode().setText("heart rate").addCoding().setSystem("http://loinc.org").setCode("8867-4");
+        observation.getCode().getCodingFirstRep().setId("coding-with-id");
+        observation.setSubject(new Reference().setIdentifier(new Identifier().setSystem("urn:mrn").setValue("1")));
+        observation.addFocus(new Reference("Patient/2"));
+        observation.setEncounter(new Reference("Encounter/1"));
+        observation.setEffective(new Period().setStart(new Date(1_764_000_000_000L)).setEnd(new Date(1_764_000_060_000L)));
+        observation.setIssued(new Date(1_764_000_000_000L));
+        observation.addPerformer(new Reference("Practitioner/1"));
+        observation.setValue(new Quantity().setValue(new BigDecimal("60.0")).setComparator(Quantity.QuantityComparator.LESS_THAN)
+                .setUnit("/min").setSystem("http://unitsofmeasure.org").setCode("/min"));
+        observation.getDataAbsentReason().setText("not absent");
+        observation.addInterpretation().setText("normal");
+        observation.addNote().setText("a note");
+        observation.getBodySite().setText("finger");
+        observation.getMethod().setText("oximetry");
+        observation.setSpecimen(new Reference("Specimen/1"));
+        observation.setDevice(new Reference("Device/1"));
+        Observation.ObservationReferenceRangeComponent range = observation.addReferenceRange();
+        range.setLow((SimpleQuantity) new SimpleQuantity().setValue(50).setUnit("/min"));
+        range.setHigh((SimpleQuantity) new SimpleQuantity().setValue(120).setUnit("/min"));
+        range.getType().setText("normal");
+        range.addAppliesTo().setText("adults");
+        range.getAge().getLow().setValue(18);
+        range.setText("alarm limits");
+        observation.addHasMember(new Reference("Observation/2"));
+        observation.addDerivedFrom(new Reference("Observation/3"));
+        Observation.ObservationComponentComponent component = observation.addComponent();
+        component.getCode().setText("systolic");
+        component.setValue(new Quantity().setValue(120));
+        component.getDataAbsentReason().setText("none");
+        component.addInterpretation().setText("high");
+        component.addReferenceRange().setText("component range");
+        component.setId("component-with-id");
+        observation.addComponent().setValue(new StringType("text value")).getCode().setText("as text");
+
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        bundle.setId("bundle-1");
+        bundle.getMeta().setLastUpdated(new Date(1_764_000_000_000L));
+        bundle.setImplicitRules("urn:rules").setLanguage("en");
+        bundle.getIdentifier().setSystem("urn:bundle").setValue("1");
+        bundle.setTimestamp(new Date(1_764_000_000_000L)).setTotal(1);
+        bundle.addLink().setRelation("self").setUrl("http://example.org/Bundle/1");
+        Bundle.BundleEntryComponent entry = bundle.addEntry().setFullUrl("urn:uuid:1").setResource(observation);
+        entry.addLink().setRelation("alternate").setUrl("http://example.org/Observation/1");
+        entry.getSearch().setScore(1);
+        entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Observation/obs-1").setIfNoneMatch("*")
+                .setIfModifiedSince(new Date(1_764_000_000_000L)).setIfMatch("W/\"1\"").setIfNoneExist("identifier=urn:id|1");
+        entry.getResponse().setStatus("201 Created");
+
+        assertSameAsHapi(bundle);
     }
 
     /** Written by Vigil's writer (not left to HAPI), and the same text as HAPI's. */
