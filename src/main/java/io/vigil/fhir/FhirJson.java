@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.BackboneElement;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Element;
@@ -43,7 +43,9 @@ import org.hl7.fhir.r4.model.SimpleQuantity;
  * choice elements named by type), at a fraction of its cost. An object or array is opened in the output only
  * once something is written into it, so emptiness needs no second walk. What the walk does not handle
  * (extensions, narratives, contained resources, primitives with an id or extensions) it reports by returning
- * null, and the caller uses HAPI's parser. Tests compare both writers on every bundle the test cases build.
+ * null, and the caller uses HAPI's parser. Observations, bundles, their entries and the common data types are read
+ * from the model's fields by code written for each; every other type through HAPI's getProperty. Tests compare both
+ * writers on every bundle the test cases build.
  */
 public final class FhirJson {
 
@@ -55,7 +57,7 @@ public final class FhirJson {
 
     private final JsonGenerator json;
     /** Field names and starts of objects and arrays not written yet: written before the first value inside them. */
-    private final List<Object> pending = new ArrayList<>();
+    private final List<Object> pending = new ArrayList<>(32);
     /** The objects and arrays open, innermost last, whether written yet or not. */
     private final ArrayDeque<Object> open = new ArrayDeque<>();
 

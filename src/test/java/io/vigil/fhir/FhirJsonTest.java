@@ -89,6 +89,14 @@ public class FhirJsonTest {
                 .isEqualTo(TestPipeline.BUNDLES.hapiJson(bundle).getBytes(StandardCharsets.UTF_8));
         assertThat(TestPipeline.BUNDLES.toJson(bundle)).isEqualTo(TestPipeline.BUNDLES.hapiJson(bundle))
                 .contains("\"_text\"");
+
+        // a modifier extension on a bundle entry (an element written from its fields)
+        Bundle modified = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        modified.addEntry().setFullUrl("urn:uuid:1").setResource(new Observation().setStatus(Observation.ObservationStatus.FINAL))
+                .addModifierExtension(new Extension("http://example.org/modifier", new StringType("x")));
+        assertThat(FhirJson.utf8(modified)).isNull();
+        assertThat(TestPipeline.BUNDLES.toJson(modified)).isEqualTo(TestPipeline.BUNDLES.hapiJson(modified))
+                .contains("\"modifierExtension\"");
     }
 
     /**
