@@ -2,7 +2,7 @@ package io.vigil.bench;
 
 import io.vigil.broker.DirectStore;
 import io.vigil.broker.GroupCommit;
-import java.nio.file.Files;
+import io.vigil.support.TestFolders;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +54,7 @@ public class GroupCommitBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        journal = Files.createTempDirectory("vigil-bench-group-commit-");
+        journal = TestFolders.create("vigil-bench-group-commit-");
         // the queue grows for the whole run: page to disk beyond 64 MiB instead of filling the heap
         broker = JournalBroker.start(journal, bufferTimeoutNanos, new AddressSettings().setMaxSizeBytes(64L * 1024 * 1024));
         factory = new ActiveMQConnectionFactory("vm://0");

@@ -15,6 +15,7 @@ import io.vigil.ingest.Hashes;
 import io.vigil.model.CanonicalJson;
 import io.vigil.model.ObservationBatch;
 import io.vigil.normalize.Terminology;
+import io.vigil.support.TestFolders;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
@@ -92,7 +93,7 @@ public class StagesBenchmark {
 
     @Setup(Level.Trial)
     public void startBroker() throws Exception {
-        journal = Files.createTempDirectory("vigil-bench-journal-");
+        journal = TestFolders.create("vigil-bench-journal-");
         broker = JournalBroker.start(journal, Long.getLong("vigil.bench.journal-buffer-timeout-ns", -1), null);
         connection = new ActiveMQConnectionFactory("vm://0").createConnection();
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);

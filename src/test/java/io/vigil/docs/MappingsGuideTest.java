@@ -8,6 +8,7 @@ import io.vigil.mapping.MappingLoader;
 import io.vigil.mapping.MappingReport;
 import io.vigil.mapping.MappingTester;
 import io.vigil.mapping.VendorMappings;
+import io.vigil.support.TestFolders;
 import io.vigil.support.TestPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ class MappingsGuideTest {
     }
 
     private static void run(Example e) throws Exception {
-        Path mappings = Files.createTempDirectory("vigil-doc-");
+        Path mappings = TestFolders.create("vigil-doc-");
         for (String sub : new String[] {"codes", "units"}) {
             Files.createDirectories(mappings.resolve(sub));
             try (Stream<Path> files = Files.list(Path.of("mappings", sub))) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.governance.SafeHarbor;
 import io.vigil.model.ObservationBatch;
 import io.vigil.support.Samples;
+import io.vigil.support.TestFolders;
 import io.vigil.support.TestPipeline;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Date;
 import java.util.List;
 import java.util.stream.Stream;
@@ -45,7 +45,7 @@ public class FhirJsonTest {
         return PCD01_SAMPLES.stream().map(sample -> DynamicTest.dynamicTest("sample " + sample, () -> {
             ObservationBatch batch = TestPipeline.extract(Samples.hl7(sample));
             assertSameAsHapi(TestPipeline.bundle(batch));
-            SafeHarbor safeHarbor = new SafeHarbor(Files.createTempDirectory("vigil-fhir-json"));
+            SafeHarbor safeHarbor = new SafeHarbor(TestFolders.create("vigil-fhir-json"));
             assertSameAsHapi(TestPipeline.BUNDLES.buildDeidentified(safeHarbor.deidentify(batch), "none", "HRESCH"));
         }));
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.model.ObservationBatch;
 import io.vigil.support.FhirValidation;
+import io.vigil.support.TestFolders;
 import io.vigil.support.TestPipeline;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +53,7 @@ class SafeHarborTest {
     void shouldRemoveEveryIdentifierKindFromTheResearchBundle() throws Exception {
         ObservationBatch batch = TestPipeline.extract(MESSAGE);
         String treatment = TestPipeline.BUNDLES.toJson(TestPipeline.bundle(batch));
-        SafeHarbor safeHarbor = new SafeHarbor(Files.createTempDirectory("vigil-safe-harbor"));
+        SafeHarbor safeHarbor = new SafeHarbor(TestFolders.create("vigil-safe-harbor"));
 
         Bundle research = TestPipeline.BUNDLES.buildDeidentified(safeHarbor.deidentify(batch), "none", "HRESCH");
         String json = TestPipeline.BUNDLES.toJson(research).toLowerCase(Locale.ROOT);
@@ -71,7 +71,7 @@ class SafeHarborTest {
 
     @Test
     void shouldGiveAPatientTheSamePseudonymAcrossMessagesAndRestarts() throws Exception {
-        Path data = Files.createTempDirectory("vigil-safe-harbor");
+        Path data = TestFolders.create("vigil-safe-harbor");
         ObservationBatch batch = TestPipeline.extract(MESSAGE);
 
         String first = new SafeHarbor(data).deidentify(batch).observations().get(0).patient().value();

@@ -9,6 +9,7 @@ import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.FhirTestServer;
 import io.vigil.support.FreePorts;
 import io.vigil.support.Samples;
+import io.vigil.support.TestFolders;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,7 +78,7 @@ class ApplianceCrashIT {
 
     @Test
     void everyAckedMessageShouldBeChartedOnceAfterAKillDashNine() throws Exception {
-        data = Files.createTempDirectory("vigil-crash-");
+        data = TestFolders.create("vigil-crash-");
         prepareLauncher();
         Process first = start(1);
         String template = Samples.hl7("04").replace("HO2009001^^^NIST", PATIENT + "^^^NIST");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vigil.VigilApplication;
 import io.vigil.config.ListenerUnavailableException;
 import io.vigil.support.FreePorts;
+import io.vigil.support.TestFolders;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -19,7 +19,7 @@ class ListenerPortIT {
     private static void start(int mllp, int mqtt, String... extra) throws Exception {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
                 "--server.port=0",
-                "--vigil.data-dir=" + Files.createTempDirectory("vigil-port-it"),
+                "--vigil.data-dir=" + TestFolders.create("vigil-port-it"),
                 "--vigil.mllp.port=" + mllp,
                 "--vigil.mqtt.port=" + mqtt,
                 "--vigil.artemis.port=" + FreePorts.next(),

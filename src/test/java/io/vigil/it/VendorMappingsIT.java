@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.FhirTestServer;
+import io.vigil.support.TestFolders;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +61,7 @@ class VendorMappingsIT {
 
     @DynamicPropertySource
     static void setup(DynamicPropertyRegistry registry) throws Exception {
-        mappings = Files.createTempDirectory("vigil-mappings-");
+        mappings = TestFolders.create("vigil-mappings-");
         try (Stream<Path> files = Files.walk(Path.of("mappings"))) {
             for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.startsWith(Path.of("mappings/tests"))).toList()) {
                 Path target = mappings.resolve(Path.of("mappings").relativize(f));
@@ -68,7 +69,7 @@ class VendorMappingsIT {
                 Files.copy(f, target);
             }
         }
-        dropFolder = Files.createTempDirectory("vigil-inbox-");
+        dropFolder = TestFolders.create("vigil-inbox-");
         registry.add("vigil.mappings-dir", mappings::toString);
         registry.add("vigil.vendors.drop-folder", dropFolder::toString);
         ports = ApplianceTestSupport.register(registry, FhirTestServer.baseUrl());

@@ -11,6 +11,7 @@ import io.vigil.normalize.Units;
 import io.vigil.rules.ClinicalParameters;
 import io.vigil.rules.RuleEngine;
 import io.vigil.support.FhirValidation;
+import io.vigil.support.TestFolders;
 import io.vigil.support.TestPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,7 +92,7 @@ class VendorMappingCasesTest {
                 .satisfies(o -> assertThat(o.flags()).containsExactly(VendorMapper.FLAG_FUTURE));
         RuleEngine engine = new RuleEngine(Path.of("rules"));
         GovernanceOutcome outcome = new GovernanceEvaluator(engine, ClinicalParameters.load(Path.of("mappings")),
-                new DeviceRegistry(Files.createTempDirectory("registry").resolve("devices.json"), List.of()), false)
+                new DeviceRegistry(TestFolders.create("registry").resolve("devices.json"), List.of()), false)
                 .evaluate(result.batch(), true);
         assertThat(outcome.excluded().get(0).code()).isEqualTo("VIGIL-GOV-006");
     }
@@ -153,7 +154,7 @@ class VendorMappingCasesTest {
     private static GovernanceOutcome governance(String caseName) throws Exception {
         RuleEngine engine = new RuleEngine(Path.of("rules"));
         GovernanceEvaluator evaluator = new GovernanceEvaluator(engine, ClinicalParameters.load(Path.of("mappings")),
-                new DeviceRegistry(Files.createTempDirectory("registry").resolve("devices.json"), List.of()), false);
+                new DeviceRegistry(TestFolders.create("registry").resolve("devices.json"), List.of()), false);
         return evaluator.evaluate(map(caseName).batch(), true);
     }
 

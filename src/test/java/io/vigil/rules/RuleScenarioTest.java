@@ -14,6 +14,7 @@ import io.vigil.governance.DeviceRegistry;
 import io.vigil.governance.GovernanceEvaluator;
 import io.vigil.ingest.DeviceJsonReader;
 import io.vigil.support.FhirValidation;
+import io.vigil.support.TestFolders;
 import io.vigil.support.TestPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ class RuleScenarioTest {
                 e.getValue().has("onOxygen") ? e.getValue().get("onOxygen").asBoolean() : null)));
         ClinicalSettings settings = new ClinicalSettings(Duration.ofHours(1), Duration.ofMinutes(10),
                 Duration.ofMinutes(context.path("quietMinutes").asInt(30)), News2Band.LOW_MEDIUM, 1, 1000, Duration.ofHours(24));
-        Path work = Files.createTempDirectory("vigil-scenario");
+        Path work = TestFolders.create("vigil-scenario");
         DeviceRegistry registry = new DeviceRegistry(work.resolve("devices.json"), List.of());
         FhirProcessing processing = new FhirProcessing(TestPipeline.BUNDLES,
                 new GovernanceEvaluator(engine, parameters, registry, context.path("enforceDeviceRegistry").asBoolean(false)),

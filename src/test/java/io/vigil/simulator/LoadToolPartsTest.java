@@ -25,7 +25,7 @@ class LoadToolPartsTest {
 
     @Test
     void writtenFramesShouldBeWhatTheConnectionsWouldSendReadableByAPlainMllpReader() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vigil-frames");
+        java.nio.file.Path dir = io.vigil.support.TestFolders.create("vigil-frames");
         LoadSettings s = LoadSettings.parse(("load --beds 5 --rate 2 --duration 3s --connections 2 --mllp-only --write " + dir)
                 .split(" "));
 

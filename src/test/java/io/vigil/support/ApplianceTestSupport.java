@@ -6,7 +6,6 @@ import ca.uhn.hl7v2.app.Initiator;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -24,12 +23,8 @@ public final class ApplianceTestSupport {
     /** Free ports for every listener and a fresh data folder; the EHR as given (null: the outbox). */
     public static Ports register(DynamicPropertyRegistry registry, String ehrBaseUrl) {
         Ports ports = new Ports(FreePorts.next(), FreePorts.next(), FreePorts.next());
-        try {
-            Path data = Files.createTempDirectory("vigil-it-");
-            registry.add("vigil.data-dir", data::toString);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        Path data = TestFolders.create("vigil-it-");
+        registry.add("vigil.data-dir", data::toString);
         registry.add("vigil.mllp.port", ports::mllp);
         registry.add("vigil.mqtt.port", ports::mqtt);
         registry.add("vigil.artemis.port", ports::artemis);

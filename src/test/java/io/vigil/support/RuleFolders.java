@@ -13,7 +13,7 @@ public final class RuleFolders {
     }
 
     public static Path copyOfRules() throws IOException {
-        Path copy = Files.createTempDirectory("vigil-rules");
+        Path copy = TestFolders.create("vigil-rules");
         Path rules = Path.of("rules");
         try (Stream<Path> files = Files.walk(rules)) {
             for (Path source : files.toList()) {
