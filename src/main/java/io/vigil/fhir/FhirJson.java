@@ -14,6 +14,7 @@ import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.BackboneElement;
@@ -132,19 +133,11 @@ public final class FhirJson {
                 continue;
             }
             if (child.repeats()) {
-                pending.add(child.name());
-                start(START_ARRAY);
-                for (Base value : values) {
-                    value(value);
-                }
-                end();
-            } else if (values[0] != null) {
-                Base value = values[0];
-                pending.add(child.choice() ? choiceName(child.base(), value) : child.name());
-                value(value);
-                if (!pending.isEmpty() && pending.get(pending.size() - 1) instanceof String) {
-                    pending.remove(pending.size() - 1); // an empty primitive: its name goes too
-                }
+                many(child.name(), Arrays.asList(values));
+            } else if (child.choice()) {
+                choice(child.base(), values[0]);
+            } else {
+                one(child.name(), values[0]);
             }
         }
     }
@@ -200,6 +193,9 @@ public final class FhirJson {
      * @return false when the element is not of a type written here
      */
     private boolean typed(Element element) throws IOException {
+        if (element instanceof BackboneElement && hasItems(list(BACKBONE_MODIFIER_EXTENSION, element))) {
+            throw NotWritten.INSTANCE; // as the general walk, which meets them as extensions
+        }
         Class<?> type = element.getClass();
         if (type == Coding.class) {
             one("system", base(CODING_SYSTEM, element));
@@ -236,9 +232,6 @@ public final class FhirJson {
             many("security", list(META_SECURITY, element));
             many("tag", list(META_TAG, element));
         } else if (type == Bundle.BundleEntryComponent.class) {
-            if (hasItems(list(BACKBONE_MODIFIER_EXTENSION, element))) {
-                throw NotWritten.INSTANCE;
-            }
             many("link", list(ENTRY_LINK, element));
             one("fullUrl", base(ENTRY_FULL_URL, element));
             one("resource", base(ENTRY_RESOURCE, element));
@@ -246,9 +239,6 @@ public final class FhirJson {
             one("request", base(ENTRY_REQUEST, element));
             one("response", base(ENTRY_RESPONSE, element));
         } else if (type == Bundle.BundleEntryRequestComponent.class) {
-            if (hasItems(list(BACKBONE_MODIFIER_EXTENSION, element))) {
-                throw NotWritten.INSTANCE;
-            }
             one("method", base(REQUEST_METHOD, element));
             one("url", base(REQUEST_URL, element));
             one("ifNoneMatch", base(REQUEST_IF_NONE_MATCH, element));
@@ -256,9 +246,6 @@ public final class FhirJson {
             one("ifMatch", base(REQUEST_IF_MATCH, element));
             one("ifNoneExist", base(REQUEST_IF_NONE_EXIST, element));
         } else if (type == Observation.ObservationReferenceRangeComponent.class) {
-            if (hasItems(list(BACKBONE_MODIFIER_EXTENSION, element))) {
-                throw NotWritten.INSTANCE;
-            }
             one("low", base(RANGE_LOW, element));
             one("high", base(RANGE_HIGH, element));
             one("type", base(RANGE_TYPE, element));
@@ -266,9 +253,6 @@ public final class FhirJson {
             one("age", base(RANGE_AGE, element));
             one("text", base(RANGE_TEXT, element));
         } else if (type == Observation.ObservationComponentComponent.class) {
-            if (hasItems(list(BACKBONE_MODIFIER_EXTENSION, element))) {
-                throw NotWritten.INSTANCE;
-            }
             one("code", base(COMPONENT_CODE, element));
             choice("value", base(COMPONENT_VALUE, element));
             one("dataAbsentReason", base(COMPONENT_DATA_ABSENT_REASON, element));
