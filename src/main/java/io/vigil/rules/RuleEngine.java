@@ -129,7 +129,7 @@ public final class RuleEngine {
         GovernanceDecisions governance = new GovernanceDecisions(fired);
         new EvaluationScope(decisions, governance, news2, qsofa).enter();
         try {
-            set.session().execute(facts);
+            set.sessions().execute(facts);
         } finally {
             EvaluationScope.leave();
         }

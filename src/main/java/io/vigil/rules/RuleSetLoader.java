@@ -82,22 +82,17 @@ final class RuleSetLoader {
         int rules = container.getKieBase().getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
         java.util.Set<String> globals = new java.util.HashSet<>();
         container.getKieBase().getKiePackages().forEach(p -> p.getGlobalVariables().forEach(g -> globals.add(g.getName())));
-        // not a session pool: pooled working memories keep activation-group state between evaluations
-        var session = container.getKieBase().newStatelessKieSession();
-        Map<String, Object> delegates = Map.of("decisions", new EvaluationScope.CurrentDecisions(),
-                "governance", new EvaluationScope.CurrentGovernance(), "news2", new EvaluationScope.CurrentNews2(),
-                "qsofa", new EvaluationScope.CurrentQsofa());
-        delegates.forEach((name, delegate) -> {
-            if (globals.contains(name)) {
-                session.setGlobal(name, delegate);
-            }
-        });
+        Map<String, Object> delegates = new java.util.HashMap<>(Map.of("decisions",
+                new EvaluationScope.CurrentDecisions(), "governance", new EvaluationScope.CurrentGovernance(),
+                "news2", new EvaluationScope.CurrentNews2(), "qsofa", new EvaluationScope.CurrentQsofa()));
+        delegates.keySet().retainAll(globals);
         return new LoadedRuleSet(version, Instant.now(), List.copyOf(names), rules, java.util.Set.copyOf(globals),
-                container, releaseId, session);
+                container, releaseId, new SessionPool(container.getKieBase(), delegates));
     }
 
     /** Frees a replaced rule set: without this every reload keeps one KIE module alive. */
     static void dispose(LoadedRuleSet old) {
+        old.sessions().close();
         old.container().dispose();
         KieServices.Factory.get().getRepository().removeKieModule(old.releaseId());
     }

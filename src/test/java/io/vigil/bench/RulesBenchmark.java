@@ -1,7 +1,11 @@
 package io.vigil.bench;
 
+import io.vigil.governance.DeviceRegistry;
+import io.vigil.governance.GovernanceEvaluator;
+import io.vigil.governance.GovernanceOutcome;
 import io.vigil.model.DeviceInfo;
 import io.vigil.model.DeviceObservation;
+import io.vigil.model.ObservationBatch;
 import io.vigil.model.ObservationCode;
 import io.vigil.model.ObservationValue;
 import io.vigil.model.PatientRef;
@@ -16,6 +20,7 @@ import io.vigil.rules.News2Scorer;
 import io.vigil.rules.PatientContexts;
 import io.vigil.rules.Reading;
 import io.vigil.rules.RuleEngine;
+import io.vigil.support.TestFolders;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +41,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Patient evaluations per second on one thread, with the shipped rules/: NEWS2, qSOFA, thresholds (decision
- * table) and trends in one stateless session ({@code news2AndThresholds}), and the whole clinical step with its
- * per-patient state and alarm-fatigue control over 10,000 patients ({@code clinicalStep}).
+ * table) and trends in one evaluation ({@code news2AndThresholds}), the whole clinical step with its per-patient
+ * state and alarm-fatigue control over 10,000 patients ({@code clinicalStep}), and the governance rules on one
+ * message of four values, bound for a production EHR ({@code governanceStep}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -51,6 +57,8 @@ public class RulesBenchmark {
     private News2Input[] inputs;
     private List<List<Object>> readings;
     private List<List<DeviceObservation>> messages;
+    private GovernanceEvaluator governance;
+    private List<ObservationBatch> batches;
     private int next;
 
     @Setup
@@ -80,6 +88,9 @@ public class RulesBenchmark {
             m.add(obs(source, "8480-6", 140 - i, t.plusSeconds(i)));
             messages.add(m);
         }
+        governance = new GovernanceEvaluator(engine, ClinicalParameters.load(Path.of("mappings")),
+                new DeviceRegistry(TestFolders.create("vigil-bench-registry").resolve("devices.json"), List.of()), false);
+        batches = messages.stream().map(m -> new ObservationBatch(source, m, 0, 0)).toList();
     }
 
     private static DeviceObservation obs(Source source, String loinc, int value, OffsetDateTime time) {
@@ -92,6 +103,11 @@ public class RulesBenchmark {
     public News2Scorer.Scores news2AndThresholds() {
         int i = next++ & 63;
         return scorer.score(inputs[i], readings.get(i));
+    }
+
+    @Benchmark
+    public GovernanceOutcome governanceStep() {
+        return governance.evaluate(batches.get(next++ & 63), true);
     }
 
     @Benchmark
