@@ -26,17 +26,30 @@ final class Hl7Charsets {
         };
     }
 
+    /** MSH-18 of the first segment, stripped, or null; read from the bytes (this runs for every message). */
     private static String msh18(byte[] frame) {
-        int end = 0;
-        while (end < frame.length && frame[end] != '\r' && frame[end] != '\n') {
-            end++;
-        }
-        String msh = new String(frame, 0, end, StandardCharsets.US_ASCII);
-        if (!msh.startsWith("MSH") || msh.length() < 4) {
+        if (frame.length < 4 || frame[0] != 'M' || frame[1] != 'S' || frame[2] != 'H') {
             return null;
         }
-        String[] fields = msh.split(java.util.regex.Pattern.quote(String.valueOf(msh.charAt(3))), -1);
-        // fields[0] is "MSH", fields[1] is MSH-2: field n sits at index n-1
-        return fields.length > 17 && !fields[17].isBlank() ? fields[17].strip() : null;
+        byte separator = frame[3];
+        if (separator == '\r' || separator == '\n') {
+            return null;
+        }
+        // the separator at index 3 is the first; MSH-n starts after the (n-1)th
+        int separators = 0;
+        int start = -1;
+        int end = 3;
+        for (; end < frame.length && frame[end] != '\r' && frame[end] != '\n'; end++) {
+            if (frame[end] == separator && ++separators == 17) {
+                start = end + 1;
+            } else if (separators == 18) {
+                break;
+            }
+        }
+        if (start < 0) {
+            return null;
+        }
+        String value = new String(frame, start, end - start, StandardCharsets.US_ASCII).strip();
+        return value.isEmpty() ? null : value;
     }
 }
