@@ -4,9 +4,8 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.util.BufferRecycler;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -74,12 +73,11 @@ public final class FhirJson {
 
     /**
      * The resource's JSON as UTF-8 bytes, written as bytes (no text in between), or null when it holds something
-     * this writer leaves to HAPI. Jackson's own output and recycled buffers: no synchronised stream, no buffer sized
-     * for the largest resource.
+     * this writer leaves to HAPI. Jackson writes into a buffer of the thread's, reused for the next resource, and
+     * the bytes are copied out once: one array of the JSON's length per resource.
      */
     public static byte[] utf8(Resource resource) {
-        BufferRecycler buffers = JSON._getBufferRecycler();
-        ByteArrayBuilder out = new ByteArrayBuilder(buffers);
+        Output out = Output.take();
         try {
             try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
                 new FhirJson(json).resource(resource);
@@ -90,8 +88,62 @@ public final class FhirJson {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            out.release();
-            buffers.releaseToPool();
+            out.giveBack();
+        }
+    }
+
+    /**
+     * The bytes written so far, in a buffer kept per thread: up to {@link #KEPT} bytes, so a rare large resource
+     * does not keep its buffer.
+     */
+    private static final class Output extends OutputStream {
+
+        private static final int INITIAL = 16 * 1024;
+        private static final int KEPT = 64 * 1024;
+        private static final ThreadLocal<Output> OF_THREAD = ThreadLocal.withInitial(Output::new);
+
+        private byte[] bytes = new byte[INITIAL];
+        private int count;
+        private boolean inUse;
+
+        static Output take() {
+            Output out = OF_THREAD.get();
+            if (out.inUse) {
+                out = new Output(); // a resource written while another is: not done today, but not shared if it is
+            }
+            out.inUse = true;
+            return out;
+        }
+
+        void giveBack() {
+            count = 0;
+            inUse = false;
+            if (bytes.length > KEPT) {
+                bytes = new byte[INITIAL];
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            room(1);
+            bytes[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            room(len);
+            System.arraycopy(b, off, bytes, count, len);
+            count += len;
+        }
+
+        private void room(int more) {
+            if (count + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, count);
         }
     }
 
