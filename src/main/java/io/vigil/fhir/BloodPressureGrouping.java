@@ -43,8 +43,13 @@ final class BloodPressureGrouping {
     }
 
     static boolean isCompletePanel(List<DeviceObservation> group) {
-        boolean systolic = group.stream().anyMatch(o -> "systolic".equals(o.panelRole()));
-        boolean diastolic = group.stream().anyMatch(o -> "diastolic".equals(o.panelRole()));
+        boolean systolic = false;
+        boolean diastolic = false;
+        for (int i = 0; i < group.size(); i++) {
+            String role = group.get(i).panelRole();
+            systolic |= "systolic".equals(role);
+            diastolic |= "diastolic".equals(role);
+        }
         return systolic && diastolic;
     }
 }
