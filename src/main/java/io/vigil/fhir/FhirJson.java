@@ -109,7 +109,7 @@ public final class FhirJson {
         static Output take() {
             Output out = OF_THREAD.get();
             if (out.inUse) {
-                out = new Output(); // a resource written while another is: not done today, but not shared if it is
+                out = new Output(); // another resource is being written on this thread: a buffer of its own
             }
             out.inUse = true;
             return out;
