@@ -40,10 +40,13 @@ final class Hl7Charsets {
         int start = -1;
         int end = 3;
         for (; end < frame.length && frame[end] != '\r' && frame[end] != '\n'; end++) {
-            if (frame[end] == separator && ++separators == 17) {
-                start = end + 1;
-            } else if (separators == 18) {
-                break;
+            if (frame[end] == separator) {
+                separators++;
+                if (separators == 17) {
+                    start = end + 1;
+                } else if (separators == 18) {
+                    break;
+                }
             }
         }
         if (start < 0) {

@@ -3,7 +3,8 @@ package io.vigil.rules;
 /**
  * The collectors of the evaluation running on this thread. The rule set's globals are the same delegates for every
  * evaluation, each forwarding to this scope: setting each evaluation's collectors as globals through a command
- * batch cost a fifth of the evaluation rate. An evaluation runs on its caller's thread, so each thread sees its own collectors.
+ * batch cost a fifth of the evaluation rate. An evaluation runs on its caller's thread, so each thread sees its
+ * own collectors.
  */
 final class EvaluationScope {
 
