@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.RecyclerPool;
+import io.vigil.support.LastUsedPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -49,9 +52,12 @@ import org.hl7.fhir.r4.model.SimpleQuantity;
  */
 public final class FhirJson {
 
-    /** Characters beyond the Basic Multilingual Plane written as their four UTF-8 bytes, as HAPI's text encodes. */
+    /**
+     * Characters beyond the Basic Multilingual Plane written as their four UTF-8 bytes, as HAPI's text encodes; the
+     * generators' own buffers from {@link RecentRecyclers} instead of Jackson's one per thread.
+     */
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).recyclerPool(new RecentRecyclers()).build();
     private static final Object START_OBJECT = new Object();
     private static final Object START_ARRAY = new Object();
 
@@ -93,34 +99,53 @@ public final class FhirJson {
     }
 
     /**
-     * The bytes written so far, in a buffer kept per thread: up to {@link #KEPT} bytes, so a rare large resource
-     * does not keep its buffer.
+     * Jackson's buffers for a generator (its output and text buffers), the last given back first
+     * ({@link LastUsedPool}): a few serve every thread and stay in the processor's caches, where Jackson keeps a set
+     * per thread, fifty of them for fifty MLLP connections.
+     */
+    private static final class RecentRecyclers implements RecyclerPool<BufferRecycler> {
+
+        private static final long serialVersionUID = 1L;
+        private final transient LastUsedPool<BufferRecycler> kept = new LastUsedPool<>(Output.POOLED, recycler -> { });
+
+        @Override
+        public BufferRecycler acquirePooled() {
+            BufferRecycler recycler = kept.take();
+            return recycler != null ? recycler : new BufferRecycler();
+        }
+
+        @Override
+        public void releasePooled(BufferRecycler recycler) {
+            kept.giveBack(recycler);
+        }
+    }
+
+    /**
+     * The bytes written so far, in a buffer reused for the next resource (the last given back first,
+     * {@link LastUsedPool}): up to {@link #KEPT} bytes, so a rare large resource does not keep its buffer.
      */
     private static final class Output extends OutputStream {
 
         private static final int INITIAL = 16 * 1024;
         private static final int KEPT = 64 * 1024;
-        private static final ThreadLocal<Output> OF_THREAD = ThreadLocal.withInitial(Output::new);
+        /** Buffers kept at most: more than are ever written into at once on the cores the appliance is made for. */
+        static final int POOLED = 16;
+        private static final LastUsedPool<Output> RECENT = new LastUsedPool<>(POOLED, out -> { });
 
         private byte[] bytes = new byte[INITIAL];
         private int count;
-        private boolean inUse;
 
         static Output take() {
-            Output out = OF_THREAD.get();
-            if (out.inUse) {
-                out = new Output(); // another resource is being written on this thread: a buffer of its own
-            }
-            out.inUse = true;
-            return out;
+            Output out = RECENT.take();
+            return out != null ? out : new Output();
         }
 
         void giveBack() {
             count = 0;
-            inUse = false;
             if (bytes.length > KEPT) {
                 bytes = new byte[INITIAL];
             }
+            RECENT.giveBack(this);
         }
 
         @Override

@@ -1,8 +1,8 @@
 package io.vigil.rules;
 
+import io.vigil.support.LastUsedPool;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.drools.kiesession.session.StatefulKnowledgeSessionImpl;
 import org.kie.api.KieBase;
 import org.kie.api.runtime.KieSession;
@@ -18,17 +18,18 @@ import org.kie.api.runtime.KieSession;
  * rows of a group never fire; the groups are dropped with the reset, as a new memory has none. A memory whose
  * evaluation failed is not reused.
  * <p>
- * Memories are kept in slots picked by thread, taken and put back without locks; a memory that finds its slot
- * taken is disposed.
+ * The memory given back last is taken first ({@link LastUsedPool}): on two cores only a few evaluations run at
+ * once, so a few memories serve every MLLP connection and stay in the processor's caches, where a memory per
+ * connection's thread was cold again by the time that connection's next message came.
  */
 final class SessionPool {
 
-    private static final int SLOTS = 64;
+    /** Memories kept at most: more than ever evaluate at once on the cores the appliance is made for. */
+    private static final int KEPT = 32;
 
     private final KieBase base;
     private final Map<String, Object> globals;
-    private final AtomicReferenceArray<KieSession> slots = new AtomicReferenceArray<>(SLOTS);
-    private volatile boolean closed;
+    private final LastUsedPool<KieSession> kept = new LastUsedPool<>(KEPT, KieSession::dispose);
 
     SessionPool(KieBase base, Map<String, Object> globals) {
         this.base = base;
@@ -37,8 +38,7 @@ final class SessionPool {
 
     /** Inserts the facts into a clean working memory and fires the rules, on the caller's thread. */
     void execute(List<Object> facts) {
-        int slot = (int) (Thread.currentThread().getId() % SLOTS);
-        KieSession session = slots.getAndSet(slot, null);
+        KieSession session = kept.take();
         if (session == null) {
             session = fresh();
         }
@@ -51,7 +51,7 @@ final class SessionPool {
             clean = true;
         } finally {
             if (clean) {
-                giveBack(slot, session);
+                giveBack(session);
             } else {
                 session.dispose();
             }
@@ -64,26 +64,16 @@ final class SessionPool {
         return session;
     }
 
-    private void giveBack(int slot, KieSession session) {
+    private void giveBack(KieSession session) {
         StatefulKnowledgeSessionImpl memory = (StatefulKnowledgeSessionImpl) session;
         memory.reset();
         memory.getAgenda().getActivationGroupsMap().clear();
         globals.forEach(session::setGlobal); // reset() clears them
-        if (closed || !slots.compareAndSet(slot, null, session)) {
-            session.dispose();
-        } else if (closed && slots.compareAndSet(slot, session, null)) {
-            session.dispose(); // closed while it was put back
-        }
+        kept.giveBack(session);
     }
 
     /** Disposes the memories kept; those still evaluating are disposed when they finish. */
     void close() {
-        closed = true;
-        for (int i = 0; i < SLOTS; i++) {
-            KieSession session = slots.getAndSet(i, null);
-            if (session != null) {
-                session.dispose();
-            }
-        }
+        kept.close();
     }
 }
