@@ -58,6 +58,8 @@ public final class FhirJson {
      */
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).recyclerPool(new RecentRecyclers()).build();
+    /** Buffers of each kind kept at most: more than are ever in use at once on the cores the appliance is made for. */
+    private static final int POOLED = 16;
     private static final Object START_OBJECT = new Object();
     private static final Object START_ARRAY = new Object();
 
@@ -79,8 +81,8 @@ public final class FhirJson {
 
     /**
      * The resource's JSON as UTF-8 bytes, written as bytes (no text in between), or null when it holds something
-     * this writer leaves to HAPI. Jackson writes into a buffer of the thread's, reused for the next resource, and
-     * the bytes are copied out once: one array of the JSON's length per resource.
+     * this writer leaves to HAPI. Jackson writes into a pooled buffer ({@link Output}), reused for the next
+     * resource, and the bytes are copied out once: one array of the JSON's length per resource.
      */
     public static byte[] utf8(Resource resource) {
         Output out = Output.take();
@@ -106,7 +108,7 @@ public final class FhirJson {
     private static final class RecentRecyclers implements RecyclerPool<BufferRecycler> {
 
         private static final long serialVersionUID = 1L;
-        private final transient LastUsedPool<BufferRecycler> kept = new LastUsedPool<>(Output.POOLED, recycler -> { });
+        private final transient LastUsedPool<BufferRecycler> kept = new LastUsedPool<>(POOLED, recycler -> { });
 
         @Override
         public BufferRecycler acquirePooled() {
@@ -128,8 +130,6 @@ public final class FhirJson {
 
         private static final int INITIAL = 16 * 1024;
         private static final int KEPT = 64 * 1024;
-        /** Buffers kept at most: more than are ever written into at once on the cores the appliance is made for. */
-        static final int POOLED = 16;
         private static final LastUsedPool<Output> RECENT = new LastUsedPool<>(POOLED, out -> { });
 
         private byte[] bytes = new byte[INITIAL];
