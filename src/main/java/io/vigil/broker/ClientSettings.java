@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>queues named by a route are looked up once per session, not before every send (Artemis otherwise asks the
  * broker whether the queue exists each time a route sends to it by name);</li>
- * <li>the session cache holds a session for every sender that can run at once (each MLLP connection, each
+ * <li>the session cache holds a session for every sender that can run at once (the MLLP listener's threads, at most
+ * one per connection, each
  * consumer of the observations queue and of the MQTT inbox, and the other routes), so no send opens and closes a
  * broker session;</li>
  * <li>a producer may send {@value #PRODUCER_WINDOW_BYTES} bytes ahead of the broker's acknowledgement of them instead

@@ -13,6 +13,7 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.core.client.impl.ClientMessageImpl;
+import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.message.impl.CoreMessage;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
 import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
@@ -130,6 +131,16 @@ public final class DirectStore {
      * bytes message's buffer is then allocated once, at its size.
      */
     public boolean store(boolean topic, String name, int bodyBytes, GroupCommit.MessageBuilder build) throws JMSException {
+        return store(topic, name, bodyBytes, build, true);
+    }
+
+    /**
+     * As {@link #store(boolean, String, int, GroupCommit.MessageBuilder)}; with {@code awaitDisk} false it returns once
+     * the message is in the journal's buffer, and the caller learns when it is on disk from {@link #afterStored}
+     * (called later on the same thread), as the MLLP listener does before it ACKs.
+     */
+    public boolean store(boolean topic, String name, int bodyBytes, GroupCommit.MessageBuilder build, boolean awaitDisk)
+            throws JMSException {
         if (server == null || !server.isActive()) {
             return pass();
         }
@@ -162,7 +173,7 @@ public final class DirectStore {
                 return pass();
             }
             // waits on this thread's own operation context: the message and its references, synced to disk
-            if (!storage.waitOnOperations(timeoutMillis)) {
+            if (awaitDisk && !storage.waitOnOperations(timeoutMillis)) {
                 throw new JMSException("the broker did not confirm the message on disk within " + timeoutMillis
                         + " ms; it may not be stored");
             }
@@ -175,6 +186,30 @@ public final class DirectStore {
         }
         stored.incrementAndGet();
         return true;
+    }
+
+    /**
+     * Runs {@code stored} once everything this thread stored so far is on disk, or {@code failed} with the journal's
+     * reason if it could not be; at once when nothing is pending or the broker is not embedded (the JMS client's
+     * sends return only once stored). Actions registered by one thread run one after the other, in the order
+     * registered, on a thread of the broker's: keep them short.
+     */
+    public void afterStored(Runnable stored, java.util.function.Consumer<String> failed) {
+        if (server == null || !server.isActive()) {
+            stored.run();
+            return;
+        }
+        server.getStorageManager().afterCompleteOperations(new IOCallback() {
+            @Override
+            public void done() {
+                stored.run();
+            }
+
+            @Override
+            public void onError(int errorCode, String errorMessage) {
+                failed.accept("journal error " + errorCode + ": " + errorMessage);
+            }
+        });
     }
 
     /** Leaves the message to the caller: nothing of it is stored. */

@@ -24,14 +24,22 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <ul>
  * <li>Inside a route that took its message from a queue (build-fhir, ingest-mqtt: a JMS transaction is open on the
  * thread), the send joins that transaction through {@code jms:}, so taking and forwarding still commit together.</li>
- * <li>Otherwise (ingest-hl7 on each MLLP connection's thread) the message goes straight into the embedded broker's
- * journal from that thread ({@link DirectStore}): the journal syncs what all connections wrote together. What that
+ * <li>Otherwise (ingest-hl7 on the MLLP listener's threads) the message goes straight into the embedded broker's
+ * journal from that thread ({@link DirectStore}): the journal syncs what all connections wrote together. The MLLP
+ * listener waits for the disk itself before it answers ({@link #DISK_AWAITED_BY_CONSUMER}). What that
  * does not take (a queue not created yet, flow control, a large message) goes through {@link GroupCommit}: many
  * connections' messages in one broker transaction and one disk sync.</li>
  * </ul>
  * Messages are taken from queues with {@code jms:} as before; {@code store:} only sends.
  */
 public class StoreComponent extends DefaultComponent {
+
+    /**
+     * Exchange property: when true, the route's consumer waits for the disk itself before it answers the sender
+     * ({@link DirectStore#afterStored}), so a direct store returns once the message is in the journal's buffer. The
+     * MLLP listener sets it: its few threads go on to the next connection's message instead of waiting.
+     */
+    public static final String DISK_AWAITED_BY_CONSUMER = "vigilDiskAwaitedByConsumer";
 
     private final DirectStore directStore;
     private final GroupCommit groupCommit;
@@ -130,7 +138,9 @@ public class StoreComponent extends DefaultComponent {
                 } else {
                     GroupCommit.MessageBuilder message = session -> jms.getBinding().makeJmsMessage(exchange, session);
                     int bodyBytes = exchange.getIn().getBody() instanceof byte[] bytes ? bytes.length : 0;
-                    if (!endpoint.getComponent().directStore().store(endpoint.topic, endpoint.name, bodyBytes, message)) {
+                    boolean awaitDisk = !exchange.getProperty(DISK_AWAITED_BY_CONSUMER, false, Boolean.class);
+                    if (!endpoint.getComponent().directStore().store(endpoint.topic, endpoint.name, bodyBytes, message,
+                            awaitDisk)) {
                         endpoint.getComponent().groupCommit().send(
                                 new GroupCommit.Send(endpoint.topic, endpoint.name, message));
                     }

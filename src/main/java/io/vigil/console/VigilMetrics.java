@@ -70,6 +70,7 @@ class VigilMetrics implements MeterBinder {
         counter(registry, "vigil.messages", vendors, VendorIngest::getQuarantined, "protocol", "vendor", "outcome", "quarantined");
         counter(registry, "vigil.vendor.records.refused", vendors, VendorIngest::getRejectedRecords);
         counter(registry, "vigil.mllp.connections.refused", mllpConnections, MllpConnections::getRefused);
+        counter(registry, "vigil.mllp.connections.closed.unanswered", mllpConnections, MllpConnections::getClosedUnanswered);
         Gauge.builder("vigil.mllp.connections.open", mllpConnections, MllpConnections::getOpen)
                 .description("MLLP connections open now").register(registry);
         counter(registry, "vigil.flow.control.waits", flowControl, FlowControlLog::getWaits);

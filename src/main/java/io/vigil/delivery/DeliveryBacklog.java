@@ -13,7 +13,7 @@ import org.springframework.jmx.export.annotation.ManagedResource;
 import org.springframework.stereotype.Component;
 
 /**
- * Flow control between processing and delivery. Messages are processed on many threads (every MLLP connection, the
+ * Flow control between processing and delivery. Messages are processed on many threads (the MLLP listener's, the
  * MQTT and observations consumers) and delivered to the EHR by one consumer, so that one patient's bundles reach it
  * in order; on a machine short of CPU the many can outrun the one, and bundles would wait longer and longer. When
  * more than {@code vigil.delivery.backlog-limit} bundles wait on the EHR's queue and the appliance is the reason,

@@ -103,7 +103,7 @@ public final class FhirJson {
     /**
      * Jackson's buffers for a generator (its output and text buffers), the last given back first
      * ({@link LastUsedPool}): a few serve every thread and stay in the processor's caches, where Jackson keeps a set
-     * per thread, fifty of them for fifty MLLP connections.
+     * per thread, and any thread may write.
      */
     private static final class RecentRecyclers implements RecyclerPool<BufferRecycler> {
 

@@ -75,7 +75,12 @@ public final class Hl7Codec {
 
     /** Decodes a frame in the charset MSH-18 names, else the configured default. */
     public String decode(byte[] frame) {
-        return new String(frame, Hl7Charsets.fromMsh18(frame, defaultCharset));
+        return new String(frame, charset(frame));
+    }
+
+    /** The charset MSH-18 of a frame names, else the configured default: the message's and its answer's. */
+    public Charset charset(byte[] frame) {
+        return Hl7Charsets.fromMsh18(frame, defaultCharset);
     }
 
     /**

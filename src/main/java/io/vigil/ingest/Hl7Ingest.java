@@ -7,6 +7,9 @@ import io.vigil.hl7.Hl7Rejection;
 import io.vigil.hl7.Pcd01Extractor;
 import io.vigil.fhir.FhirProcessing;
 import io.vigil.model.ObservationBatch;
+import io.vigil.mllp.MllpListener;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
@@ -25,9 +28,9 @@ import org.springframework.stereotype.Component;
 @ManagedResource(objectName = "io.vigil:type=Ingest,name=hl7", description = "HL7 v2 over MLLP")
 public class Hl7Ingest {
 
-    /** camel-mllp sends this exchange property as the acknowledgement. */
-    static final String MLLP_ACK = "CamelMllpAcknowledgementString";
     private static final String PARSED = "vigil.hl7.message";
+    /** The charset of the message, which its answer is written in. */
+    private static final String CHARSET = "vigil.hl7.charset";
     private static final Logger LOG = LoggerFactory.getLogger(Hl7Ingest.class);
 
     private final Hl7Codec codec;
@@ -53,7 +56,9 @@ public class Hl7Ingest {
     public void read(Exchange exchange) {
         byte[] frame = exchange.getIn().getBody(byte[].class);
         String sha256 = Hashes.sha256(frame);
-        String text = codec.decode(frame);
+        Charset charset = codec.charset(frame);
+        exchange.setProperty(CHARSET, charset);
+        String text = new String(frame, charset);
         Hl7Codec.Inbound message = null;
         try {
             if (frame.length > maxMessageBytes) {
@@ -74,7 +79,7 @@ public class Hl7Ingest {
         } catch (Hl7Rejection rejection) {
             rejected.incrementAndGet();
             exchange.getIn().setHeader(IngestHeaders.ACCEPTED, false);
-            exchange.setProperty(MLLP_ACK, codec.reject(message, text, rejection));
+            answer(exchange, codec.reject(message, text, rejection));
             LOG.warn("NAK {} {} at {} for HL7 message sha256 {}", rejection.ackCode(), rejection.vigilCode(),
                     rejection.location() == null ? "-" : rejection.location(), Hashes.shortForm(sha256));
         }
@@ -82,7 +87,7 @@ public class Hl7Ingest {
 
     /** MSA|AA, sent once what came of the message is on a durable queue. */
     public void acknowledge(Exchange exchange) {
-        exchange.setProperty(MLLP_ACK, codec.accept(exchange.getProperty(PARSED, Hl7Codec.Inbound.class)));
+        answer(exchange, codec.accept(exchange.getProperty(PARSED, Hl7Codec.Inbound.class)));
         accepted.incrementAndGet();
         LOG.debug("ACK {} ({} observations)", exchange.getIn().getHeader(IngestHeaders.CONTROL_ID),
                 exchange.getIn().getHeader(IngestHeaders.OBSERVATION_COUNT));
@@ -94,9 +99,15 @@ public class Hl7Ingest {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Hl7Rejection rejection = new Hl7Rejection(AcknowledgmentCode.AE, ErrorCode.APPLICATION_INTERNAL_ERROR,
                 "VIGIL-HL7-010", null, "the message could not be stored; send it again");
-        exchange.setProperty(MLLP_ACK, codec.reject(exchange.getProperty(PARSED, Hl7Codec.Inbound.class), null, rejection));
+        answer(exchange, codec.reject(exchange.getProperty(PARSED, Hl7Codec.Inbound.class), null, rejection));
         LOG.error("NAK AE VIGIL-HL7-010 for control id {}: store failed: {}",
                 exchange.getIn().getHeader(IngestHeaders.CONTROL_ID), cause == null ? "unknown" : cause.toString());
+    }
+
+    /** The answer the MLLP listener sends, in the charset of the message it answers. */
+    private static void answer(Exchange exchange, String answer) {
+        Charset charset = exchange.getProperty(CHARSET, StandardCharsets.ISO_8859_1, Charset.class);
+        exchange.setProperty(MllpListener.ANSWER, answer.getBytes(charset));
     }
 
     @ManagedAttribute(description = "Messages ACKed (AA) after durable store")

@@ -19,8 +19,8 @@ import org.kie.api.runtime.KieSession;
  * evaluation failed is not reused.
  * <p>
  * The memory given back last is taken first ({@link LastUsedPool}): on two cores only a few evaluations run at
- * once, so a few memories serve every MLLP connection and stay in the processor's caches, where a memory per
- * connection's thread was cold again by the time that connection's next message came.
+ * once, so a few memories serve every thread and stay in the processor's caches (when each MLLP connection had a
+ * thread of its own, a memory per thread was cold again by the time that connection's next message came).
  */
 final class SessionPool {
 

@@ -5,10 +5,10 @@ import java.util.function.Consumer;
 
 /**
  * Objects kept for reuse (working memories, write buffers), handed out last given back, first taken: the object
- * taken is the one most recently in use, most likely still in the processor's caches. An MLLP connection's thread
- * comes back to work only after the other connections' messages went through, so an object kept per thread was
- * cold by then, and fifty threads' objects crowded each other out of the caches; here the few that are busy at
- * once on two cores are reused over and over. Taken and given back without locks (a stack of links, a new link for
+ * taken is the one most recently in use, most likely still in the processor's caches. A thread that serves one
+ * connection of many comes back to work only after the other connections' messages went through, so an object kept
+ * per thread was cold by then, and fifty threads' objects crowded each other out of the caches; here the few that
+ * are busy at once on two cores are reused over and over, whatever thread runs. Taken and given back without locks (a stack of links, a new link for
  * each object given back); at most {@code capacity} objects are kept, one more given back is handed to
  * {@code discard}.
  */

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
- * Routes sending with store: as the appliance's routes do: from a thread with no JMS transaction (an MLLP
- * connection's) the message goes straight into the broker once its queue exists, and through the group commit before,
+ * Routes sending with store: as the appliance's routes do: from a thread with no JMS transaction (the MLLP
+ * listener's) the message goes straight into the broker once its queue exists, and through the group commit before,
  * either way as the message jms: would send (body, headers, JMS message id, persistent); inside a route that
  * took its message from a queue, the send joins that route's transaction, so a rolled-back attempt leaves nothing.
  */
@@ -91,6 +91,49 @@ class StoreComponentTest {
             assertThat(m.getJMSDestination().toString()).isEqualTo(stored.get(0).getJMSDestination().toString());
         }
         assertThat(stored.get(0).getJMSMessageID()).isNotEqualTo(stored.get(1).getJMSMessageID());
+    }
+
+    @Test
+    void shouldLeaveTheWaitForTheDiskToAConsumerThatAwaitsItAndTellItInOrder() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:mllp").to("store:queue:vigil.delivery.ehr");
+            }
+        });
+        camel.start();
+        ProducerTemplate producer = camel.createProducerTemplate();
+        producer.sendBody("direct:mllp", "{\"n\":0}"); // creates the queue through the JMS client
+
+        List<Integer> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch all = new CountDownLatch(200);
+        for (int i = 1; i <= 200; i++) {
+            int n = i;
+            producer.send("direct:mllp", exchange -> {
+                exchange.getIn().setBody("{\"n\":" + n + "}");
+                exchange.setProperty(StoreComponent.DISK_AWAITED_BY_CONSUMER, true);
+            });
+            directStore.afterStored(() -> {
+                told.add(n);
+                all.countDown();
+            }, failures::add);
+        }
+
+        assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(failures).isEmpty();
+        assertThat(told).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 200).boxed().toList());
+        assertThat(directStore.stored()).isEqualTo(200);
+        assertThat(drain("vigil.delivery.ehr")).hasSize(201);
+    }
+
+    @Test
+    void shouldTellAtOnceWhenTheBrokerIsNotEmbedded() {
+        AtomicInteger told = new AtomicInteger();
+
+        new DirectStore(null, Duration.ofSeconds(1)).afterStored(told::incrementAndGet, failure -> { });
+
+        assertThat(told.get()).isEqualTo(1);
     }
 
     @Test

@@ -102,7 +102,7 @@ class EndToEndIT {
         String ack = ApplianceTestSupport.sendHl7(ports.mllp(), Samples.hl7("04"));
 
         assertThat(ack).contains("MSA|AA|0104ef190d604db188c3").contains("ACK^R01^ACK");
-        // processed on the connection's thread: stored once, as its bundle, before the ACK, straight into the journal
+        // processed on the MLLP listener's thread: stored once, as its bundle, before the ACK, straight into the journal
         assertThat(added("vigil.delivery.ehr")).isEqualTo(bundlesBefore + 1);
         assertThat(directStore.stored()).isGreaterThan(storedDirectly);
         assertThat(added("vigil.observations")).isEqualTo(observationsBefore);
