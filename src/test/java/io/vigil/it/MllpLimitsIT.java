@@ -23,9 +23,11 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * An HL7 message above vigil.mllp.max-message-bytes is refused with a NAK and not stored; the listener goes on.
- * Connections above vigil.mllp.max-connections are refused, counted and not kept.
+ * A frame beyond vigil.mllp.max-frame-bytes closes its connection unanswered. Connections above
+ * vigil.mllp.max-connections are refused, counted and not kept. Messages sent without waiting are answered in order.
  */
-@SpringBootTest(properties = {"vigil.mllp.max-message-bytes=1048576", "vigil.mllp.max-connections=2"})
+@SpringBootTest(properties = {"vigil.mllp.max-message-bytes=1048576", "vigil.mllp.max-frame-bytes=4194304",
+        "vigil.mllp.max-connections=2"})
 @DirtiesContext
 class MllpLimitsIT {
 
@@ -51,7 +53,29 @@ class MllpLimitsIT {
     }
 
     @Test
+    void aFrameBeyondTheFrameLimitShouldCloseItsConnectionAndTheNextOneBeServed() throws Exception {
+        byte[] huge = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) 'X');
+        huge[0] = 0x0b;
+        try (Socket socket = new Socket("127.0.0.1", ports.mllp())) {
+            socket.setSoTimeout(30_000);
+            try {
+                socket.getOutputStream().write(huge); // no end: the frame only grows
+                socket.getOutputStream().flush();
+            } catch (IOException closedWhileWriting) {
+                // the appliance closed the connection before all of it was sent
+            }
+            assertThat(readUntilClosed(socket)).isTrue();
+        }
+
+        assertThat(ApplianceTestSupport.sendHl7(ports.mllp(), Samples.hl7("04").replace("0104ef190d604db188c3", "after-huge")))
+                .contains("MSA|AA|after-huge");
+    }
+
+    @Test
     void connectionsAboveTheLimitShouldBeRefusedCountedAndNotKept() throws Exception {
+        // the connections of the other tests closed: the listener has seen them go
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> connections.getOpen() == 0);
         long refusedBefore = connections.getRefused();
         List<Socket> held = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -125,6 +149,8 @@ class MllpLimitsIT {
     private static boolean readUntilClosed(Socket socket) {
         try {
             return socket.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
         } catch (IOException reset) {
             return true;
         }
