@@ -12,7 +12,11 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class StoreConfig {
 
-    /** How long an MLLP sender waits for the journal to confirm its message on disk before it NAKs. */
+    /**
+     * How long a store outside a transaction waits for the journal to confirm its message on disk before it fails.
+     * The MLLP listener does not wait on a thread: its ACK goes out when the journal confirms, and a sender that
+     * waits longer than it likes sends again, as it would without an answer.
+     */
     static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
 
     @Bean
