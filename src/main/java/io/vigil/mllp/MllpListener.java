@@ -7,6 +7,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -145,17 +146,31 @@ public class MllpListener extends DefaultConsumer {
                 refuse(channel);
                 continue;
             }
+            Loop loop = null;
+            for (int tried = 0; tried < loops.size() && loop == null; tried++) {
+                Loop candidate = loops.get(next++ % loops.size());
+                loop = candidate.alive ? candidate : null;
+            }
+            if (loop == null) {
+                LOG.error("MLLP listener on port {}: no listener thread is running; connection closed", settings.port());
+                closeQuietly(channel);
+                continue;
+            }
             open.incrementAndGet();
-            loops.get(next++ % loops.size()).arrive(channel);
+            loop.arrive(channel);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closed either way
         }
     }
 
     private void refuse(SocketChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // refused either way
-        }
+        closeQuietly(channel);
         long total = refused.incrementAndGet();
         long now = System.nanoTime();
         if (now - lastRefusalWarning >= WARN_EVERY_NANOS) {
@@ -173,6 +188,7 @@ public class MllpListener extends DefaultConsumer {
         private final Selector selector;
         private final Queue<SocketChannel> arriving = new ConcurrentLinkedQueue<>();
         private long lastIdleCheck = System.nanoTime();
+        private volatile boolean alive = true;
 
         Loop(Selector selector) {
             this.selector = selector;
@@ -192,11 +208,18 @@ public class MllpListener extends DefaultConsumer {
                     long now = System.nanoTime();
                     for (SelectionKey key : selector.selectedKeys()) {
                         MllpConnection connection = (MllpConnection) key.attachment();
-                        if (key.isValid() && key.isWritable()) {
-                            connection.flush();
-                        }
-                        if (key.isValid() && key.isReadable()) {
-                            read(connection, now);
+                        try {
+                            if (key.isValid() && key.isWritable()) {
+                                connection.flush();
+                            }
+                            if (key.isValid() && key.isReadable()) {
+                                read(connection, now);
+                            }
+                        } catch (CancelledKeyException closedMeanwhile) {
+                            connection.close(); // closed by an answer that could not be written
+                        } catch (RuntimeException e) {
+                            LOG.error("MLLP connection on port {} closed: {}", settings.port(), e.toString(), e);
+                            connection.close();
                         }
                     }
                     selector.selectedKeys().clear();
@@ -207,6 +230,7 @@ public class MllpListener extends DefaultConsumer {
                     LOG.error("MLLP listener thread {} stopped: {}", Thread.currentThread().getName(), e.toString(), e);
                 }
             } finally {
+                alive = false;
                 for (SelectionKey key : selector.keys()) {
                     ((MllpConnection) key.attachment()).close();
                 }
