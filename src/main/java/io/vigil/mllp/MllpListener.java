@@ -138,7 +138,9 @@ public class MllpListener extends DefaultConsumer {
                 return;
             } catch (IOException e) {
                 if (running) {
+                    // out of file descriptors, for one: wait a little instead of failing in a loop
                     LOG.warn("MLLP listener on port {}: accepting a connection failed: {}", settings.port(), e.toString());
+                    pause();
                 }
                 continue;
             }
@@ -158,6 +160,14 @@ public class MllpListener extends DefaultConsumer {
             }
             open.incrementAndGet();
             loop.arrive(channel);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
