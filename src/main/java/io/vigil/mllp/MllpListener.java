@@ -292,8 +292,8 @@ public class MllpListener extends DefaultConsumer {
             connection.read(now);
             frames.filled(count);
             long outsideBefore = frames.outside();
-            for (byte[] frame; (frame = frames.next()) != null; ) {
-                process(connection, frame);
+            for (byte[] frame; !connection.isClosed() && (frame = frames.next()) != null; ) {
+                process(connection, frame); // after a frame left unanswered, the rest waits for the sender's resend
             }
             if (frames.outside() > outsideBefore) {
                 LOG.warn("MLLP connection on port {}: {} byte(s) outside an MLLP frame ignored", settings.port(),
