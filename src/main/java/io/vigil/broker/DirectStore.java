@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
@@ -194,7 +195,7 @@ public final class DirectStore {
      * sends return only once stored). Actions registered by one thread run one after the other, in the order
      * registered, on a thread of the broker's: keep them short.
      */
-    public void afterStored(Runnable stored, java.util.function.Consumer<String> failed) {
+    public void afterStored(Runnable stored, Consumer<String> failed) {
         if (server == null || !server.isActive()) {
             stored.run();
             return;

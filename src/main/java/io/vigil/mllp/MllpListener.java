@@ -367,8 +367,4 @@ public class MllpListener extends DefaultConsumer {
     public long closedUnanswered() {
         return closedUnanswered.get();
     }
-
-    public Settings settings() {
-        return settings;
-    }
 }

@@ -11,10 +11,12 @@ import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.ProducerTemplate;
@@ -53,6 +55,18 @@ class StoreComponentTest {
         camel.addComponent("store", new StoreComponent(directStore, groupCommit));
     }
 
+    /** Route direct:mllp storing on the EHR's delivery queue, as route ingest-hl7 does on the listener's thread. */
+    private ProducerTemplate startRouteToDeliveryQueue() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:mllp").to("store:queue:vigil.delivery.ehr");
+            }
+        });
+        camel.start();
+        return camel.createProducerTemplate();
+    }
+
     @AfterEach
     void stop() throws Exception {
         camel.stop();
@@ -63,14 +77,7 @@ class StoreComponentTest {
 
     @Test
     void shouldStoreStraightIntoTheBrokerOnceTheQueueExistsAsTheGroupCommitDoesBefore() throws Exception {
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:mllp").to("store:queue:vigil.delivery.ehr");
-            }
-        });
-        camel.start();
-        ProducerTemplate producer = camel.createProducerTemplate();
+        ProducerTemplate producer = startRouteToDeliveryQueue();
 
         // the first creates the queue through the JMS client; the second finds it and goes straight in
         producer.requestBodyAndHeader("direct:mllp", "{\"n\":1}", "VigilMessageControlId", "MSG-1");
@@ -95,18 +102,11 @@ class StoreComponentTest {
 
     @Test
     void shouldLeaveTheWaitForTheDiskToAConsumerThatAwaitsItAndTellItInOrder() throws Exception {
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:mllp").to("store:queue:vigil.delivery.ehr");
-            }
-        });
-        camel.start();
-        ProducerTemplate producer = camel.createProducerTemplate();
+        ProducerTemplate producer = startRouteToDeliveryQueue();
         producer.sendBody("direct:mllp", "{\"n\":0}"); // creates the queue through the JMS client
 
-        List<Integer> told = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Integer> told = Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch all = new CountDownLatch(200);
         for (int i = 1; i <= 200; i++) {
             int n = i;
@@ -122,7 +122,7 @@ class StoreComponentTest {
 
         assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(failures).isEmpty();
-        assertThat(told).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 200).boxed().toList());
+        assertThat(told).containsExactlyElementsOf(IntStream.rangeClosed(1, 200).boxed().toList());
         assertThat(directStore.stored()).isEqualTo(200);
         assertThat(drain("vigil.delivery.ehr")).hasSize(201);
     }
@@ -138,14 +138,7 @@ class StoreComponentTest {
 
     @Test
     void shouldStoreThroughTheGroupCommitWithTheHeadersOfJms() throws Exception {
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:mllp").to("store:queue:vigil.delivery.ehr");
-            }
-        });
-        camel.start();
-        ProducerTemplate producer = camel.createProducerTemplate();
+        ProducerTemplate producer = startRouteToDeliveryQueue();
 
         // an MLLP exchange is InOut: store: sends one way all the same, and the caller's pattern is kept
         Object reply = producer.requestBodyAndHeader("direct:mllp", "{\"resourceType\":\"Bundle\"}",
@@ -161,16 +154,10 @@ class StoreComponentTest {
 
     @Test
     void shouldStoreABundleOfUtf8BytesAsABytesMessage() throws Exception {
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:mllp").to("store:queue:vigil.delivery.ehr");
-            }
-        });
-        camel.start();
+        ProducerTemplate producer = startRouteToDeliveryQueue();
         byte[] bundle = "{\"resourceType\":\"Bundle\",\"note\":\"37,5 °C\"}".getBytes(StandardCharsets.UTF_8);
 
-        camel.createProducerTemplate().sendBodyAndHeader("direct:mllp", bundle, "VigilMessageControlId", "MSG-1");
+        producer.sendBodyAndHeader("direct:mllp", bundle, "VigilMessageControlId", "MSG-1");
 
         List<Message> stored = drain("vigil.delivery.ehr");
         assertThat(stored).hasSize(1);

@@ -9,9 +9,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,7 @@ class MllpLimitsIT {
     @Test
     void aFrameBeyondTheFrameLimitShouldCloseItsConnectionAndTheNextOneBeServed() throws Exception {
         byte[] huge = new byte[5 * 1024 * 1024];
-        java.util.Arrays.fill(huge, (byte) 'X');
+        Arrays.fill(huge, (byte) 'X');
         huge[0] = 0x0b;
         try (Socket socket = new Socket("127.0.0.1", ports.mllp())) {
             socket.setSoTimeout(30_000);
@@ -149,7 +151,7 @@ class MllpLimitsIT {
     private static boolean readUntilClosed(Socket socket) {
         try {
             return socket.getInputStream().read() == -1;
-        } catch (java.net.SocketTimeoutException stillOpen) {
+        } catch (SocketTimeoutException stillOpen) {
             return false;
         } catch (IOException reset) {
             return true;
