@@ -73,6 +73,10 @@ class VigilMetrics implements MeterBinder {
         counter(registry, "vigil.mllp.connections.closed.unanswered", mllpConnections, MllpConnections::getClosedUnanswered);
         Gauge.builder("vigil.mllp.connections.open", mllpConnections, MllpConnections::getOpen)
                 .description("MLLP connections open now").register(registry);
+        Gauge.builder("vigil.mllp.connections.held", mllpConnections, MllpConnections::getHeld)
+                .description("MLLP connections not read now: their senders have not read vigil.mllp.max-unacknowledged "
+                        + "ACKs").register(registry);
+        counter(registry, "vigil.mllp.connections.holds", mllpConnections, MllpConnections::getHolds);
         counter(registry, "vigil.flow.control.waits", flowControl, FlowControlLog::getWaits);
         counter(registry, "vigil.delivery.backlog.waits", deliveryBacklog, DeliveryBacklog::getWaits);
         counter(registry, "vigil.vendor.values.ignored", vendors, VendorIngest::getIgnoredValues);

@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The MLLP listeners' connections for the console and the metrics: open now, refused above
- * vigil.mllp.max-connections (the listener warns of those at most once a minute), and closed unanswered.
+ * vigil.mllp.max-connections (the listener warns of those at most once a minute), held at
+ * vigil.mllp.max-unacknowledged, and closed unanswered.
  */
 @Component
 @ManagedResource(objectName = "io.vigil:type=MllpConnections", description = "MLLP connections open and refused")
@@ -38,6 +39,17 @@ public class MllpConnections implements CamelContextConfiguration {
     @ManagedAttribute(description = "MLLP connections open now")
     public long getOpen() {
         return listeners.stream().mapToLong(MllpListener::open).sum();
+    }
+
+    @ManagedAttribute(description = "MLLP connections held now: each sent vigil.mllp.max-unacknowledged messages without "
+            + "reading their ACKs, and is read again once its sender has read half of them")
+    public long getHeld() {
+        return listeners.stream().mapToLong(MllpListener::held).sum();
+    }
+
+    @ManagedAttribute(description = "Times an MLLP connection was held since the start")
+    public long getHolds() {
+        return listeners.stream().mapToLong(MllpListener::holds).sum();
     }
 
     @ManagedAttribute(description = "MLLP connections closed because a message could not be answered (the route left no "

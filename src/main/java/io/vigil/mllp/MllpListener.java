@@ -45,9 +45,16 @@ public class MllpListener extends DefaultConsumer {
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final long BIND_WAIT_MS = 5000;
     private static final int BACKLOG = 256;
+    /**
+     * The kernel's send buffer of a connection: answers are ACKs of a few hundred bytes, so this holds hundreds of
+     * them, where Linux's own sizing on loopback held about 20,000 that a sender left unread before
+     * vigil.mllp.max-unacknowledged could count any.
+     */
+    private static final int SEND_BUFFER_BYTES = 64 * 1024;
 
     /** What route ingest-hl7 says of the listener. */
-    public record Settings(String host, int port, int maxConnections, long idleTimeoutMs, int maxFrameBytes, int threads) {
+    public record Settings(String host, int port, int maxConnections, long idleTimeoutMs, int maxFrameBytes, int threads,
+                           int maxUnacknowledged) {
     }
 
     private final Settings settings;
@@ -55,6 +62,10 @@ public class MllpListener extends DefaultConsumer {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong closedUnanswered = new AtomicLong();
+    private final AtomicInteger heldNow = new AtomicInteger();
+    private final AtomicLong holds = new AtomicLong();
+    private long holdsWarned;
+    private long lastHoldWarning = System.nanoTime() - WARN_EVERY_NANOS;
     private final List<Loop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private ServerSocketChannel server;
@@ -80,8 +91,8 @@ public class MllpListener extends DefaultConsumer {
             threads.add(start(loop, "vigil-mllp-" + settings.port() + "-" + (i + 1)));
         }
         threads.add(start(this::accept, "vigil-mllp-" + settings.port() + "-accept"));
-        LOG.info("MLLP listener on {}:{} ({} threads, at most {} connections)", settings.host(), settings.port(), count,
-                settings.maxConnections());
+        LOG.info("MLLP listener on {}:{} ({} threads, at most {} connections, each held at {} unacknowledged messages)",
+                settings.host(), settings.port(), count, settings.maxConnections(), settings.maxUnacknowledged());
     }
 
     /** Binds, waiting up to 5 s for a port the previous run of the appliance may still hold. */
@@ -197,6 +208,8 @@ public class MllpListener extends DefaultConsumer {
     private final class Loop implements Runnable {
         private final Selector selector;
         private final Queue<SocketChannel> arriving = new ConcurrentLinkedQueue<>();
+        /** Held connections whose senders have taken enough of their answers to go on. */
+        private final Queue<MllpConnection> roomy = new ConcurrentLinkedQueue<>();
         private long lastIdleCheck = System.nanoTime();
         private volatile boolean alive = true;
 
@@ -209,12 +222,23 @@ public class MllpListener extends DefaultConsumer {
             selector.wakeup();
         }
 
+        void roomMade(MllpConnection connection) {
+            roomy.add(connection);
+            selector.wakeup();
+        }
+
+        private MllpConnection connection(SocketChannel channel) {
+            return new MllpConnection(channel, settings.maxFrameBytes(), settings.maxUnacknowledged(), heldNow,
+                    open::decrementAndGet, this::roomMade);
+        }
+
         @Override
         public void run() {
             try {
                 while (running) {
                     selector.select(1000);
                     register();
+                    resume();
                     long now = System.nanoTime();
                     for (SelectionKey key : selector.selectedKeys()) {
                         MllpConnection connection = (MllpConnection) key.attachment();
@@ -245,7 +269,7 @@ public class MllpListener extends DefaultConsumer {
                     ((MllpConnection) key.attachment()).close();
                 }
                 for (SocketChannel channel; (channel = arriving.poll()) != null; ) {
-                    new MllpConnection(channel, settings.maxFrameBytes(), open::decrementAndGet).close();
+                    connection(channel).close();
                 }
                 try {
                     selector.close();
@@ -257,11 +281,12 @@ public class MllpListener extends DefaultConsumer {
 
         private void register() {
             for (SocketChannel channel; (channel = arriving.poll()) != null; ) {
-                MllpConnection connection = new MllpConnection(channel, settings.maxFrameBytes(), open::decrementAndGet);
+                MllpConnection connection = connection(channel);
                 try {
                     channel.configureBlocking(false);
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                    channel.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER_BYTES);
                     connection.registered(channel.register(selector, SelectionKey.OP_READ, connection));
                 } catch (IOException e) {
                     connection.close();
@@ -291,14 +316,43 @@ public class MllpListener extends DefaultConsumer {
             }
             connection.read(now);
             frames.filled(count);
+            take(connection);
+        }
+
+        /** Held connections with room again: their frames already read first, then reading goes on. */
+        private void resume() {
+            for (MllpConnection connection; (connection = roomy.poll()) != null; ) {
+                if (!connection.isClosed() && !take(connection)) {
+                    connection.release();
+                }
+            }
+        }
+
+        /**
+         * Processes the whole frames read so far, until the connection owes {@code maxUnacknowledged} answers: then it
+         * is held (true), and the rest waits until its sender has taken half of them.
+         */
+        private boolean take(MllpConnection connection) {
+            MllpFrames frames = connection.frames();
             long outsideBefore = frames.outside();
-            for (byte[] frame; !connection.isClosed() && (frame = frames.next()) != null; ) {
-                process(connection, frame); // after a frame left unanswered, the rest waits for the sender's resend
+            boolean held = false;
+            while (!connection.isClosed()) { // after a frame left unanswered, the rest waits for the sender's resend
+                if (connection.full() && connection.hold()) {
+                    held = true;
+                    countHold();
+                    break;
+                }
+                byte[] frame = frames.next();
+                if (frame == null) {
+                    break;
+                }
+                process(connection, frame);
             }
             if (frames.outside() > outsideBefore) {
                 LOG.warn("MLLP connection on port {}: {} byte(s) outside an MLLP frame ignored", settings.port(),
                         frames.outside() - outsideBefore);
             }
+            return held;
         }
 
         private void closeIdle(long now) {
@@ -313,6 +367,23 @@ public class MllpListener extends DefaultConsumer {
                     connection.close();
                 }
             }
+        }
+    }
+
+    /** Counts a connection held, and says so at most once a minute. */
+    private void countHold() {
+        long total = holds.incrementAndGet();
+        long now = System.nanoTime();
+        synchronized (holds) {
+            if (now - lastHoldWarning < WARN_EVERY_NANOS) {
+                return;
+            }
+            LOG.warn("MLLP connection(s) on port {} held {} time(s) since {}: each had sent {} messages "
+                            + "(vigil.mllp.max-unacknowledged) without reading their ACKs; Vigil reads more from it once "
+                            + "its sender has read half of them ({} held now)", settings.port(), total - holdsWarned,
+                    holdsWarned == 0 ? "the start" : "the last warning", settings.maxUnacknowledged(), heldNow.get());
+            holdsWarned = total;
+            lastHoldWarning = now;
         }
     }
 
@@ -356,6 +427,16 @@ public class MllpListener extends DefaultConsumer {
     /** Connections open now. */
     public int open() {
         return open.get();
+    }
+
+    /** Connections held now: each owes vigil.mllp.max-unacknowledged answers its sender has not read. */
+    public int held() {
+        return heldNow.get();
+    }
+
+    /** Times so far a connection was held. */
+    public long holds() {
+        return holds.get();
     }
 
     /** Connections refused so far because all vigil.mllp.max-connections were in use. */

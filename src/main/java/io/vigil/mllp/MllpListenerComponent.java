@@ -12,7 +12,9 @@ import org.apache.camel.support.DefaultEndpoint;
 /**
  * Camel component {@code vigil-mllp:HOST:PORT}: Vigil's MLLP listener (see {@link MllpListener}). Parameters:
  * {@code maxConnections} (50), {@code idleTimeout} in ms (600000), {@code maxFrameBytes} (64 MiB) and
- * {@code threads}, the threads that read and process the messages of all connections (0: one per core).
+ * {@code threads}, the threads that read and process the messages of all connections (0: one per core), and
+ * {@code maxUnacknowledged} (200), the answers a connection may owe before it is read no more until its sender
+ * has read half of them.
  */
 public class MllpListenerComponent extends DefaultComponent {
 
@@ -38,7 +40,8 @@ public class MllpListenerComponent extends DefaultComponent {
                 getAndRemoveParameter(parameters, "maxConnections", Integer.class, 50),
                 getAndRemoveParameter(parameters, "idleTimeout", Long.class, 600_000L),
                 getAndRemoveParameter(parameters, "maxFrameBytes", Integer.class, 64 * 1024 * 1024),
-                threads(getAndRemoveParameter(parameters, "threads", Integer.class, 0)));
+                threads(getAndRemoveParameter(parameters, "threads", Integer.class, 0)),
+                getAndRemoveParameter(parameters, "maxUnacknowledged", Integer.class, 200));
         return new ListenerEndpoint(uri, this, settings);
     }
 

@@ -2,12 +2,15 @@ package io.vigil.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.ingest.Hl7Ingest;
 import io.vigil.ingest.MllpConnections;
 import io.vigil.support.ApplianceTestSupport;
 import io.vigil.support.Samples;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,10 +30,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * An HL7 message above vigil.mllp.max-message-bytes is refused with a NAK and not stored; the listener goes on.
  * A frame beyond vigil.mllp.max-frame-bytes closes its connection unanswered. Connections above
- * vigil.mllp.max-connections are refused, counted and not kept. Messages sent without waiting are answered in order.
+ * vigil.mllp.max-connections are refused, counted and not kept. Messages sent without waiting are answered in order;
+ * a sender that reads no ACKs is held at vigil.mllp.max-unacknowledged and served again as it reads them.
  */
 @SpringBootTest(properties = {"vigil.mllp.max-message-bytes=1048576", "vigil.mllp.max-frame-bytes=4194304",
-        "vigil.mllp.max-connections=2"})
+        "vigil.mllp.max-connections=2", "vigil.mllp.max-unacknowledged=10"})
 @DirtiesContext
 class MllpLimitsIT {
 
@@ -37,6 +42,9 @@ class MllpLimitsIT {
 
     @Autowired
     MllpConnections connections;
+
+    @Autowired
+    Hl7Ingest hl7;
 
     @DynamicPropertySource
     static void setup(DynamicPropertyRegistry registry) {
@@ -129,6 +137,65 @@ class MllpLimitsIT {
                 }
             }
         }
+    }
+
+    @Test
+    void aSenderThatReadsNoAcksShouldBeHeldAndServedAgainAsItReadsThem() throws Exception {
+        // sample 04 with its blood pressure alone (about 700 bytes): twenty of them are read from the socket at once
+        String sample = Arrays.stream(Samples.hl7("04").split("\r"))
+                .filter(segment -> !segment.startsWith("OBX|") || segment.startsWith("OBX|4|"))
+                .collect(Collectors.joining("\r"));
+        long holdsBefore = connections.getHolds();
+        int unread = 0;
+        for (int round = 1; unread == 0; round++) {
+            assertThat(round).as("rounds until the connection was held with messages read and not taken").isLessThan(6);
+            long acceptedBefore = hl7.getAccepted();
+            try (Socket socket = new Socket()) {
+                socket.setReceiveBufferSize(4096); // a small window: fewer answers wait in the sockets' buffers
+                socket.connect(new InetSocketAddress("127.0.0.1", ports.mllp()));
+                socket.setSoTimeout(30_000);
+                // twenty messages at a time, each twenty taken before the next are sent, and no ACK read: the answers
+                // fill the sockets' buffers (a few hundred), then vigil.mllp.max-unacknowledged (10) are owed and the
+                // connection is held, most likely with some of its last twenty read and not taken
+                int sent = 0;
+                while (connections.getHeld() == 0) {
+                    assertThat(sent).as("messages sent without the connection being held").isLessThan(5000);
+                    ByteArrayOutputStream twenty = new ByteArrayOutputStream();
+                    for (int i = 0; i < 20; i++) {
+                        twenty.write(frame(sample.replace("0104ef190d604db188c3", "unread-" + (sent + i))));
+                    }
+                    socket.getOutputStream().write(twenty.toByteArray());
+                    sent += 20;
+                    int expected = sent;
+                    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                            .until(() -> hl7.getAccepted() - acceptedBefore == expected || connections.getHeld() == 1);
+                }
+                Thread.sleep(1000);
+                long taken = hl7.getAccepted() - acceptedBefore;
+                Thread.sleep(1000);
+                assertThat(hl7.getAccepted() - acceptedBefore).as("taken while held").isEqualTo(taken).isLessThanOrEqualTo(sent);
+                assertThat(connections.getHeld()).isEqualTo(1);
+                assertThat(connections.getHolds()).isEqualTo(holdsBefore + round);
+                unread = sent - (int) taken;
+
+                // read: every message answered in order, those read and not taken too, which the listener takes once
+                // its sender has read half of what it owed, with nothing more to read from the socket
+                InputStream in = new BufferedInputStream(socket.getInputStream());
+                for (int i = 0; i < sent; i++) {
+                    assertThat(readFrame(in)).as("answer %d of %d", i, sent).contains("MSA|AA|unread-" + i + "\r");
+                }
+                assertThat(hl7.getAccepted() - acceptedBefore).isEqualTo(sent);
+                assertThat(connections.getHeld()).isZero();
+            }
+        }
+    }
+
+    private static byte[] frame(String message) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x0b);
+        frame.write(message.getBytes(StandardCharsets.ISO_8859_1));
+        frame.write(new byte[] {0x1c, 0x0d});
+        return frame.toByteArray();
     }
 
     /** One frame's content, read up to its end bytes. */
