@@ -50,8 +50,8 @@ public final class ClinicalEvaluator {
                 if (parameter == null) {
                     continue;
                 }
-                state.record(parameter, new PatientState.Latest(obs.value().quantity(), obs.value().text(),
-                        obs.effective(), observationId.apply(obs)));
+                state.record(parameter, obs.value().quantity(), obs.value().text(), obs.effective(),
+                        observationId.apply(obs));
                 newest = newest == null || obs.effective().isAfter(newest) ? obs.effective() : newest;
             }
             return score(patientKey, ward, state, newest);
@@ -83,7 +83,9 @@ public final class ClinicalEvaluator {
         News2Result previous = state.lastNews2();
         boolean changed = previous == null || previous.total() != news2.total() || previous.band() != news2.band()
                 || !previous.missing().equals(news2.missing());
-        state.lastNews2(news2);
+        if (changed) {
+            state.lastNews2(news2); // an equal one kept: nothing of this message stays referenced (see PatientState)
+        }
 
         List<Alert> alerts = new ArrayList<>(scores.evaluation().decisions().alerts());
         int severity = switch (news2.band()) {

@@ -1,24 +1,112 @@
 package io.vigil.rules;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * What the clinical rules remember of one patient: the latest value of each parameter, a short SpO2 history
  * for trends, the last NEWS2 and the active alerts. Bounded: at most {@link #SPO2_HISTORY} SpO2 values (in
  * arrival order; a late value older than the window does not count), one
  * value per parameter, one entry per active alert cause. Guarded by the caller (synchronized on this).
+ *
+ * <p>A patient's values are replaced every second or so, after the young generation has been collected a few times:
+ * whatever a value refers to by then has been copied into the old generation, where it turns to garbage at the next
+ * message and waits for a full collection. So each parameter keeps its latest value in fields of its own, overwritten
+ * in place ({@link Latest}), and refers to none of the message's objects.
  */
 final class PatientState {
 
     static final int SPO2_HISTORY = 64;
 
-    /** A parameter's latest value and the Observation it came from. */
-    record Latest(BigDecimal value, String text, OffsetDateTime time, String observationId) {
+    /**
+     * A parameter's latest value and the Observation it came from, in fields overwritten by the next value: the
+     * number as its unscaled digits and scale, the time as epoch seconds and nanoseconds, the Observation's id as the
+     * two halves of its UUID. A number of more than 18 digits, or an id that is no UUID, is kept as it came.
+     */
+    static final class Latest {
+        private boolean hasValue;
+        private long unscaled;
+        private int scale;
+        private BigDecimal wide;
+        private String text;
+        private long epochSecond;
+        private int nano;
+        private boolean hasId;
+        private long idHigh;
+        private long idLow;
+        private String idText;
+
+        private void set(BigDecimal value, String text, Instant time, String observationId) {
+            hasValue = value != null;
+            wide = null;
+            if (value != null) {
+                BigInteger digits = value.unscaledValue();
+                if (digits.bitLength() < 64) {
+                    unscaled = digits.longValue();
+                    scale = value.scale();
+                } else {
+                    wide = value;
+                }
+            }
+            this.text = text;
+            epochSecond = time.getEpochSecond();
+            nano = time.getNano();
+            hasId = observationId != null;
+            idText = null;
+            if (observationId != null) {
+                UUID uuid = uuidOrNull(observationId);
+                if (uuid != null) {
+                    idHigh = uuid.getMostSignificantBits();
+                    idLow = uuid.getLeastSignificantBits();
+                } else {
+                    idText = observationId;
+                }
+            }
+        }
+
+        BigDecimal value() {
+            return !hasValue ? null : wide != null ? wide : BigDecimal.valueOf(unscaled, scale);
+        }
+
+        String text() {
+            return text;
+        }
+
+        Instant time() {
+            return Instant.ofEpochSecond(epochSecond, nano);
+        }
+
+        String observationId() {
+            return !hasId ? null : idText != null ? idText : new UUID(idHigh, idLow).toString();
+        }
+
+        private boolean isAfter(Instant time) {
+            return epochSecond > time.getEpochSecond() || epochSecond == time.getEpochSecond() && nano > time.getNano();
+        }
+
+        private boolean isAfter(Latest other) {
+            return epochSecond > other.epochSecond || epochSecond == other.epochSecond && nano > other.nano;
+        }
+
+        /** The UUID the text is written as (lower case, as Vigil writes its ids), or null. */
+        private static UUID uuidOrNull(String text) {
+            if (text.length() != 36 || text.charAt(8) != '-' || text.charAt(13) != '-' || text.charAt(18) != '-'
+                    || text.charAt(23) != '-') {
+                return null;
+            }
+            try {
+                UUID uuid = UUID.fromString(text);
+                return uuid.toString().equals(text) ? uuid : null;
+            } catch (IllegalArgumentException notOne) {
+                return null;
+            }
+        }
     }
 
     record ActiveAlert(int severity, Instant raisedAt, String flagId) {
@@ -32,30 +120,45 @@ final class PatientState {
     private int spo2Next;
     private final Map<String, ActiveAlert> activeAlerts = new HashMap<>();
     private News2Result lastNews2;
-    private volatile Instant touched = Instant.now();
+    /** When the state was last updated (System.currentTimeMillis()). */
+    private volatile long touchedMillis = System.currentTimeMillis();
 
-    void record(String parameter, Latest value) {
+    /** Records a parameter's value measured at {@code measured}, unless the value kept was measured later. */
+    void record(String parameter, BigDecimal value, String text, OffsetDateTime measured, String observationId) {
+        Instant time = measured.toInstant();
         Latest current = latest.get(parameter);
-        if (current == null || !value.time().isBefore(current.time())) {
-            latest.put(parameter, value);
+        if (current == null) {
+            current = new Latest();
+            current.set(value, text, time, observationId);
+            latest.put(parameter, current);
+        } else if (!current.isAfter(time)) {
+            current.set(value, text, time, observationId);
         }
-        if ("spo2".equals(parameter) && value.value() != null) {
-            spo2Times[spo2Next] = value.time().toInstant().toEpochMilli();
-            spo2Values[spo2Next] = value.value().doubleValue();
+        if ("spo2".equals(parameter) && value != null) {
+            spo2Times[spo2Next] = time.toEpochMilli();
+            spo2Values[spo2Next] = value.doubleValue();
             spo2Next = (spo2Next + 1) % SPO2_HISTORY;
             spo2Count = Math.min(spo2Count + 1, SPO2_HISTORY);
         }
-        touched = Instant.now();
+        touchedMillis = System.currentTimeMillis();
     }
 
-    /** The latest value of a parameter, if measured within {@code freshness} of the newest value of this patient. */
+    /**
+     * The latest value of a parameter, if measured within {@code freshness} of the newest value of this patient. What
+     * it returns is overwritten by the next {@link #record}: read it under the same lock.
+     */
     Latest fresh(String parameter, Duration freshness) {
         Latest value = latest.get(parameter);
         if (value == null) {
             return null;
         }
-        OffsetDateTime newest = latest.values().stream().map(Latest::time).max(OffsetDateTime::compareTo).orElse(value.time());
-        return value.time().isBefore(newest.minus(freshness)) ? null : value;
+        Latest newest = value;
+        for (Latest other : latest.values()) {
+            if (other.isAfter(newest)) {
+                newest = other;
+            }
+        }
+        return value.time().isBefore(newest.time().minus(freshness)) ? null : value;
     }
 
     /** Fall from the highest SpO2 within {@code window} before the latest SpO2 to that latest value. */
@@ -87,7 +190,8 @@ final class PatientState {
         this.lastNews2 = result;
     }
 
-    Instant touched() {
-        return touched;
+    /** When the state was last updated (System.currentTimeMillis()). */
+    long touchedMillis() {
+        return touchedMillis;
     }
 }

@@ -1,7 +1,6 @@
 package io.vigil.rules;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,10 +33,10 @@ final class PatientStates {
     }
 
     private synchronized void evict() {
-        Instant cutoff = Instant.now().minus(idle);
-        states.entrySet().removeIf(e -> e.getValue().touched().isBefore(cutoff));
+        long cutoff = System.currentTimeMillis() - idle.toMillis();
+        states.entrySet().removeIf(e -> e.getValue().touchedMillis() < cutoff);
         while (states.size() > maxPatients) {
-            states.entrySet().stream().min(Comparator.comparing(e -> e.getValue().touched()))
+            states.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().touchedMillis()))
                     .ifPresent(oldest -> states.remove(oldest.getKey()));
         }
     }
