@@ -106,11 +106,6 @@ final class MllpConnection {
         }
     }
 
-    /** Whether reading is held now. */
-    synchronized boolean isHeld() {
-        return held;
-    }
-
     /** Once a held connection owes at most half its limit, its listener thread is told to go on with it. */
     private void roomMade() {
         if (held && owed() <= maxUnacknowledged / 2) {
