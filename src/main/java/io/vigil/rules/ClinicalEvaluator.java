@@ -59,7 +59,7 @@ public final class ClinicalEvaluator {
     }
 
     private ClinicalOutcome score(String patientKey, String ward, PatientState state, OffsetDateTime newest) {
-        Set<String> basis = new LinkedHashSet<>();
+        List<PatientState.Latest> basis = new ArrayList<>();
         List<Object> facts = new ArrayList<>();
         for (String parameter : SCORED) {
             PatientState.Latest v = fresh(state, parameter, basis);
@@ -104,18 +104,30 @@ public final class ClinicalEvaluator {
         OffsetDateTime at = newest != null ? newest : OffsetDateTime.now();
         List<AlertOutcome> outcomes = fatigue.apply(patientKey, state, alerts, at.toInstant());
         return new ClinicalOutcome(patientKey, news2, changed, scores.qsofa().points(), outcomes,
-                List.copyOf(basis), at, scores.evaluation().ruleSetVersion());
+                changed ? observationIds(basis) : List.of(), at, scores.evaluation().ruleSetVersion());
     }
 
-    private PatientState.Latest fresh(PatientState state, String parameter, Set<String> basis) {
+    /** The Observations' identifiers, each once, in the order the score used them (written only when it changed). */
+    private static List<String> observationIds(List<PatientState.Latest> basis) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (PatientState.Latest v : basis) {
+            String id = v.observationId();
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    private PatientState.Latest fresh(PatientState state, String parameter, List<PatientState.Latest> basis) {
         PatientState.Latest v = state.fresh(parameter, settings.freshness());
-        if (v != null && v.observationId() != null) {
-            basis.add(v.observationId());
+        if (v != null) {
+            basis.add(v);
         }
         return v;
     }
 
-    private Boolean onOxygen(PatientState state, PatientContexts.Context context, Set<String> basis) {
+    private Boolean onOxygen(PatientState state, PatientContexts.Context context, List<PatientState.Latest> basis) {
         PatientState.Latest flow = fresh(state, "oxygen-flow", basis);
         if (flow != null && flow.value() != null) {
             return flow.value().signum() > 0;

@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param news2 the current score
  * @param news2Changed true when total, band or missing parameters differ from the previous score
- * @param basis identifiers of the Observations the score used
+ * @param basis identifiers of the Observations the score used, when it changed (what its RiskAssessment cites);
+ *              empty when it did not
  * @param at time of the newest value scored
  */
 public record ClinicalOutcome(String patientKey, News2Result news2, boolean news2Changed, int qsofaPoints,

@@ -58,16 +58,38 @@ final class PatientState {
             epochSecond = time.getEpochSecond();
             nano = time.getNano();
             hasId = observationId != null;
-            idText = null;
-            if (observationId != null) {
-                UUID uuid = uuidOrNull(observationId);
-                if (uuid != null) {
-                    idHigh = uuid.getMostSignificantBits();
-                    idLow = uuid.getLeastSignificantBits();
+            idText = observationId != null && !uuid(observationId) ? observationId : null;
+        }
+
+        /** Keeps a UUID written as Vigil writes its ids (lower case, 8-4-4-4-12) as its two halves: false if not one. */
+        private boolean uuid(String text) {
+            if (text.length() != 36) {
+                return false;
+            }
+            long high = 0;
+            long low = 0;
+            int digits = 0;
+            for (int i = 0; i < 36; i++) {
+                char c = text.charAt(i);
+                if (i == 8 || i == 13 || i == 18 || i == 23) {
+                    if (c != '-') {
+                        return false;
+                    }
+                    continue;
+                }
+                int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+                if (digit < 0) {
+                    return false;
+                }
+                if (digits++ < 16) {
+                    high = high << 4 | digit;
                 } else {
-                    idText = observationId;
+                    low = low << 4 | digit;
                 }
             }
+            idHigh = high;
+            idLow = low;
+            return true;
         }
 
         BigDecimal value() {
@@ -92,20 +114,6 @@ final class PatientState {
 
         private boolean isAfter(Latest other) {
             return epochSecond > other.epochSecond || epochSecond == other.epochSecond && nano > other.nano;
-        }
-
-        /** The UUID the text is written as (lower case, as Vigil writes its ids), or null. */
-        private static UUID uuidOrNull(String text) {
-            if (text.length() != 36 || text.charAt(8) != '-' || text.charAt(13) != '-' || text.charAt(18) != '-'
-                    || text.charAt(23) != '-') {
-                return null;
-            }
-            try {
-                UUID uuid = UUID.fromString(text);
-                return uuid.toString().equals(text) ? uuid : null;
-            } catch (IllegalArgumentException notOne) {
-                return null;
-            }
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.RiskAssessment;
@@ -122,6 +123,10 @@ class RulesIT {
         // RR 26 (3), SpO2 91 (3), air (0, no oxygen reported: partial), SBP 94 (2), HR 126 (2), alert (0), 38.7 (1)
         assertThat(high.getPredictionFirstRep().getRationale()).startsWith("NEWS2 11 ");
         assertThat(high.getBasis()).hasSize(6);
+        // each cites an Observation charted for the patient (the ids of the messages' values, kept by the clinical state)
+        List<String> charted = of(Observation.class, "DET-1").stream()
+                .flatMap(o -> o.getIdentifier().stream()).map(Identifier::getValue).toList();
+        assertThat(high.getBasis()).allSatisfy(b -> assertThat(charted).contains(b.getIdentifier().getValue()));
         assertThat(high.getMeta().getTag()).extracting(c -> c.getCode()).contains(engine.version());
 
         List<Flag> flags = of(Flag.class, "DET-1");
