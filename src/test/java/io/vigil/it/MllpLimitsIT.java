@@ -145,6 +145,9 @@ class MllpLimitsIT {
         String sample = Arrays.stream(Samples.hl7("04").split("\r"))
                 .filter(segment -> !segment.startsWith("OBX|") || segment.startsWith("OBX|4|"))
                 .collect(Collectors.joining("\r"));
+        // a burst of messages is held for a moment while its answers wait for the disk (they are owed too): let those
+        // of the other tests' bursts end first
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> connections.getHeld() == 0);
         long holdsBefore = connections.getHolds();
         int unread = 0;
         for (int round = 1; unread == 0; round++) {
@@ -156,9 +159,9 @@ class MllpLimitsIT {
                 socket.setSoTimeout(30_000);
                 // twenty messages at a time, each twenty taken before the next are sent, and no ACK read: the answers
                 // fill the sockets' buffers (a few hundred), then vigil.mllp.max-unacknowledged (10) are owed and the
-                // connection is held, most likely with some of its last twenty read and not taken
+                // connection is held for good, most likely with some of its last twenty read and not taken
                 int sent = 0;
-                while (connections.getHeld() == 0) {
+                while (!heldFor(Duration.ofMillis(500))) {
                     assertThat(sent).as("messages sent without the connection being held").isLessThan(5000);
                     ByteArrayOutputStream twenty = new ByteArrayOutputStream();
                     for (int i = 0; i < 20; i++) {
@@ -175,7 +178,7 @@ class MllpLimitsIT {
                 Thread.sleep(1000);
                 assertThat(hl7.getAccepted() - acceptedBefore).as("taken while held").isEqualTo(taken).isLessThanOrEqualTo(sent);
                 assertThat(connections.getHeld()).isEqualTo(1);
-                assertThat(connections.getHolds()).isEqualTo(holdsBefore + round);
+                assertThat(connections.getHolds()).isGreaterThan(holdsBefore);
                 unread = sent - (int) taken;
 
                 // read: every message answered in order, those read and not taken too, which the listener takes once
@@ -188,6 +191,18 @@ class MllpLimitsIT {
                 assertThat(connections.getHeld()).isZero();
             }
         }
+    }
+
+    /** Whether a connection is held and stays held for {@code time} (not a burst's moment of waiting for the disk). */
+    private boolean heldFor(Duration time) throws InterruptedException {
+        long until = System.nanoTime() + time.toNanos();
+        while (System.nanoTime() < until) {
+            if (connections.getHeld() == 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     private static byte[] frame(String message) throws IOException {
