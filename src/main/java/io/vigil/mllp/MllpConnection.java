@@ -79,14 +79,9 @@ final class MllpConnection {
         return unanswered.get() + unsent.size();
     }
 
-    /** Whether the connection owes {@code maxUnacknowledged} answers: no more of its messages are taken for now. */
-    synchronized boolean full() {
-        return owed() >= maxUnacknowledged;
-    }
-
     /**
-     * Stops reading the connection while it is full (on its listener thread): true when held, false when answers
-     * were taken meanwhile and there is room again.
+     * Stops reading the connection (on its listener thread) when it owes {@code maxUnacknowledged} answers: true when
+     * held, false when there is room for more of its messages.
      */
     synchronized boolean hold() {
         if (closed || owed() < maxUnacknowledged) {

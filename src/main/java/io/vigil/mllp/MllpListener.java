@@ -64,14 +64,12 @@ public class MllpListener extends DefaultConsumer {
     private final AtomicLong closedUnanswered = new AtomicLong();
     private final AtomicInteger heldNow = new AtomicInteger();
     private final AtomicLong holds = new AtomicLong();
-    private long holdsWarned;
-    private long lastHoldWarning = System.nanoTime() - WARN_EVERY_NANOS;
+    private final MinuteWarning refusalWarning = new MinuteWarning();
+    private final MinuteWarning holdWarning = new MinuteWarning();
     private final List<Loop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private ServerSocketChannel server;
     private volatile boolean running;
-    private long refusedWarned;
-    private long lastRefusalWarning = System.nanoTime() - WARN_EVERY_NANOS;
 
     MllpListener(Endpoint endpoint, Processor processor, Settings settings, DirectStore store) {
         super(endpoint, processor);
@@ -193,14 +191,29 @@ public class MllpListener extends DefaultConsumer {
     private void refuse(SocketChannel channel) {
         closeQuietly(channel);
         long total = refused.incrementAndGet();
-        long now = System.nanoTime();
-        if (now - lastRefusalWarning >= WARN_EVERY_NANOS) {
+        long since = refusalWarning.due(total);
+        if (since > 0) {
             LOG.warn("{} MLLP connection(s) refused on port {} since {}: all {} connections of vigil.mllp.max-connections "
                             + "were in use (raise it, or look for a sender that reconnects in a loop)",
-                    total - refusedWarned, settings.port(), refusedWarned == 0 ? "the start" : "the last warning",
-                    settings.maxConnections());
-            refusedWarned = total;
-            lastRefusalWarning = now;
+                    since, settings.port(), since == total ? "the start" : "the last warning", settings.maxConnections());
+        }
+    }
+
+    /** A count said in a warning at most once a minute: how many since the last warning, when one is due. */
+    private static final class MinuteWarning {
+        private long warned;
+        private long last = System.nanoTime() - WARN_EVERY_NANOS;
+
+        /** How many of {@code total} came since the last warning when one is due now, else 0. */
+        synchronized long due(long total) {
+            long now = System.nanoTime();
+            if (now - last < WARN_EVERY_NANOS) {
+                return 0;
+            }
+            long since = total - warned;
+            warned = total;
+            last = now;
+            return since;
         }
     }
 
@@ -337,7 +350,7 @@ public class MllpListener extends DefaultConsumer {
             long outsideBefore = frames.outside();
             boolean held = false;
             while (!connection.isClosed()) { // after a frame left unanswered, the rest waits for the sender's resend
-                if (connection.full() && connection.hold()) {
+                if (connection.hold()) {
                     held = true;
                     countHold();
                     break;
@@ -373,17 +386,12 @@ public class MllpListener extends DefaultConsumer {
     /** Counts a connection held, and says so at most once a minute. */
     private void countHold() {
         long total = holds.incrementAndGet();
-        long now = System.nanoTime();
-        synchronized (holds) {
-            if (now - lastHoldWarning < WARN_EVERY_NANOS) {
-                return;
-            }
+        long since = holdWarning.due(total);
+        if (since > 0) {
             LOG.warn("MLLP connection(s) on port {} held {} time(s) since {}: each had sent {} messages "
                             + "(vigil.mllp.max-unacknowledged) without reading their ACKs; Vigil reads more from it once "
-                            + "its sender has read half of them ({} held now)", settings.port(), total - holdsWarned,
-                    holdsWarned == 0 ? "the start" : "the last warning", settings.maxUnacknowledged(), heldNow.get());
-            holdsWarned = total;
-            lastHoldWarning = now;
+                            + "its sender has read half of them ({} held now)", settings.port(), since,
+                    since == total ? "the start" : "the last warning", settings.maxUnacknowledged(), heldNow.get());
         }
     }
 

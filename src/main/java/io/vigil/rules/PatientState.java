@@ -108,12 +108,8 @@ final class PatientState {
             return !hasId ? null : idText != null ? idText : new UUID(idHigh, idLow).toString();
         }
 
-        private boolean isAfter(Instant time) {
-            return epochSecond > time.getEpochSecond() || epochSecond == time.getEpochSecond() && nano > time.getNano();
-        }
-
-        private boolean isAfter(Latest other) {
-            return epochSecond > other.epochSecond || epochSecond == other.epochSecond && nano > other.nano;
+        private boolean isAfter(long otherSecond, int otherNano) {
+            return epochSecond > otherSecond || epochSecond == otherSecond && nano > otherNano;
         }
     }
 
@@ -139,7 +135,7 @@ final class PatientState {
             current = new Latest();
             current.set(value, text, time, observationId);
             latest.put(parameter, current);
-        } else if (!current.isAfter(time)) {
+        } else if (!current.isAfter(time.getEpochSecond(), time.getNano())) {
             current.set(value, text, time, observationId);
         }
         if ("spo2".equals(parameter) && value != null) {
@@ -162,7 +158,7 @@ final class PatientState {
         }
         Latest newest = value;
         for (Latest other : latest.values()) {
-            if (other.isAfter(newest)) {
+            if (other.isAfter(newest.epochSecond, newest.nano)) {
                 newest = other;
             }
         }
