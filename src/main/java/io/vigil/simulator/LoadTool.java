@@ -43,6 +43,7 @@ public final class LoadTool {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong observationsAcked = new AtomicLong();
+    private final LoadSchedule schedule = new LoadSchedule();
     private final String run = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
     private volatile boolean stopping;
     /** When the load stops; moved when an auto warm-up ends. */
@@ -105,6 +106,8 @@ public final class LoadTool {
         JitWarmup jit = new JitWarmup();
         long lastAcked = 0;
         long lastPublished = 0;
+        long behindAtStart = 0;
+        double offered = settings.beds() * settings.rate();
         while (System.nanoTime() < endNanos) {
             Thread.sleep(Math.max(1, Math.min(5000, (endNanos - System.nanoTime()) / 1_000_000)));
             long now = System.nanoTime();
@@ -119,6 +122,7 @@ public final class LoadTool {
                         : String.format(" after %d s without the JIT compiler settling", (now - start) / 1_000_000_000L);
                 measureFrom = now;
                 endNanos = now + settings.duration().toNanos();
+                behindAtStart = schedule.behind(now);
                 warm = true;
                 mllpLatency.reset();
                 mqttLatency.reset();
@@ -147,14 +151,16 @@ public final class LoadTool {
                 jit.add(System.nanoTime(), r.compileMillis());
             }
             double jitShare = jit.latestShare();
-            System.out.printf("  t=%3ds  MLLP %7.0f ACK/s (p99 %6.1f ms)  MQTT %7.0f PUBACK/s (p99 %6.1f ms)  NAK %d  errors %d%s%s%n",
+            System.out.printf("  t=%3ds  MLLP %7.0f ACK/s (p99 %6.1f ms)  MQTT %7.0f PUBACK/s (p99 %6.1f ms)  behind %4.1f s  NAK %d  errors %d%s%s%n",
                     (System.nanoTime() - start) / 1_000_000_000, (a - lastAcked) / 5.0, mllpLatency.percentileMillis(0.99),
-                    (p - lastPublished) / 5.0, mqttLatency.percentileMillis(0.99), naks.get(), errors.get(),
+                    (p - lastPublished) / 5.0, mqttLatency.percentileMillis(0.99), schedule.behind(now) / offered,
+                    naks.get(), errors.get(),
                     r == null ? "" : String.format("  CPU %3.0f%%  heap %4d MiB", 100 * r.cpu(), r.heapBytes() / (1024 * 1024)),
                     jitShare < 0 ? "" : String.format("  JIT %3.0f%%", 100 * jitShare));
             lastAcked = a;
             lastPublished = p;
         }
+        long behindAtEnd = schedule.behind(System.nanoTime());
         stopping = true;
         // what the appliance had delivered when the measured period ended (the percentiles are read after it drains)
         JsonNode atEnd = gauge.latency();
@@ -185,6 +191,7 @@ public final class LoadTool {
                     + "what was still waiting then, read once the appliance had drained or after 60 s)");
         }
         System.out.printf("%nACKed %d, NAKs %d, errors %d%n", acked.get() + published.get(), naks.get(), errors.get());
+        System.out.println(LoadSchedule.verdict(offered, settings.beds(), behindAtStart, behindAtEnd));
         System.out.println(gauge.summary());
         double measuredJit = jit.shareSinceFirst();
         if (measuredJit >= 0) {
@@ -263,6 +270,7 @@ public final class LoadTool {
     private void mllpWorker(List<SimulatedBed> beds) {
         long intervalNanos = (long) (1e9 / settings.rate());
         long next = System.nanoTime();
+        LoadSchedule.Connection rounds = schedule.add(beds.size(), intervalNanos, next);
         long sequence = 0;
         MllpClient connection = null;
         while (!stopping && System.nanoTime() < endNanos) {
@@ -275,6 +283,7 @@ public final class LoadTool {
                         connection = new MllpClient(settings.host(), settings.mllpPort());
                     }
                     long t0 = System.nanoTime();
+                    rounds.sent();
                     String ack = connection.send(hl7.getBytes(StandardCharsets.UTF_8));
                     long latency = System.nanoTime() - t0;
                     if (ack.contains("MSA|AA|")) {
@@ -285,6 +294,9 @@ public final class LoadTool {
                         naks.incrementAndGet();
                     }
                 } catch (IOException e) {
+                    if (connection == null) {
+                        rounds.sent(); // not connected: this bed's message is lost, as a monitor's would be
+                    }
                     errors.incrementAndGet();
                     if (connection != null) {
                         connection.close();
@@ -306,6 +318,7 @@ public final class LoadTool {
     private void mqttWorker(List<SimulatedBed> beds) {
         long intervalNanos = (long) (1e9 / settings.rate());
         long next = System.nanoTime();
+        LoadSchedule.Connection rounds = schedule.add(beds.size(), intervalNanos, next);
         long sequence = 0;
         try {
             MqttClient client = new MqttClient("tcp://" + settings.host() + ":" + settings.mqttPort(),
@@ -322,6 +335,7 @@ public final class LoadTool {
                     MqttMessage message = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
                     message.setQos(1);
                     long t0 = System.nanoTime();
+                    rounds.sent();
                     try {
                         client.publish("vigil/devices/" + bed.eui64() + "/observations", message);
                         mqttLatency.record(System.nanoTime() - t0);

@@ -142,4 +142,44 @@ class LoadToolPartsTest {
         assertThat(gauge.read()).isNull();
         assertThat(gauge.summary()).startsWith("appliance CPU and heap: not read (").contains("/actuator/prometheus");
     }
+
+    /** 100 beds a connection at one message a second each: a round of 100 is due every second from its start. */
+    @Test
+    void theScheduleShouldCountWhatWasDueAndNotSent() {
+        long s = 1_000_000_000L;
+        LoadSchedule schedule = new LoadSchedule();
+        LoadSchedule.Connection first = schedule.add(100, s, 10 * s);
+        LoadSchedule.Connection second = schedule.add(100, s, 10 * s + s / 2);
+
+        assertThat(schedule.behind(9 * s)).as("before either starts").isZero();
+        assertThat(first.due(10 * s)).as("the first round, due at the start").isEqualTo(100);
+        assertThat(schedule.behind(10 * s + s / 2)).as("both first rounds due, nothing sent").isEqualTo(200);
+        for (int i = 0; i < 100; i++) {
+            first.sent();
+        }
+        assertThat(first.behind(10 * s + s / 2)).isZero();
+        assertThat(first.behind(11 * s)).as("its second round").isEqualTo(100);
+        assertThat(first.due(13 * s - 1)).as("three rounds started by then").isEqualTo(300);
+        for (int i = 0; i < 400; i++) {
+            second.sent();
+        }
+        assertThat(second.behind(12 * s)).as("ahead counts as not behind").isZero();
+    }
+
+    @Test
+    void theVerdictShouldSayWhetherTheApplianceKeptUp() {
+        assertThat(LoadSchedule.verdict(5000, 5000, 120, 3100))
+                .isEqualTo("offered 5,000 messages a second; due and not yet sent: 120 when measuring began, 3,100 when "
+                        + "it ended: the appliance kept up");
+        assertThat(LoadSchedule.verdict(5000, 5000, 40_000, 900))
+                .endsWith("the appliance kept up (the rate measured includes what the connections caught up on from "
+                        + "the warm-up)");
+        assertThat(LoadSchedule.verdict(5000, 5000, 57_620, 58_877))
+                .endsWith("58,877 when it ended: the appliance carried the offered rate but not the backlog (11.8 s of "
+                        + "load, left from the warm-up), so the rate measured is the most it carried");
+        assertThat(LoadSchedule.verdict(7000, 7000, 30_000, 91_000))
+                .isEqualTo("offered 7,000 messages a second; due and not yet sent: 30,000 when measuring began, 91,000 "
+                        + "when it ended (13.0 s of load): the appliance fell behind, and the rate measured is the most "
+                        + "it carried");
+    }
 }
