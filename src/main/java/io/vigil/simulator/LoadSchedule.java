@@ -70,6 +70,11 @@ final class LoadSchedule {
             return offered + ": the appliance kept up" + (behindAtStart > perRound
                     ? " (the rate measured includes what the connections caught up on from the warm-up)" : "");
         }
+        if (behindAtStart - behindAtEnd > perRound) {
+            return offered + String.format(Locale.ROOT, ": the appliance carried more than the offered rate, catching up "
+                    + "on the backlog left from the warm-up (%.1f s of load still waiting), so the rate measured is the "
+                    + "most it carried", behindAtEnd / offeredPerSecond);
+        }
         if (behindAtEnd - behindAtStart <= perRound) {
             return offered + String.format(Locale.ROOT, ": the appliance carried the offered rate but not the backlog "
                     + "(%.1f s of load, left from the warm-up), so the rate measured is the most it carried",

@@ -177,6 +177,10 @@ class LoadToolPartsTest {
         assertThat(LoadSchedule.verdict(5000, 5000, 57_620, 58_877))
                 .endsWith("58,877 when it ended: the appliance carried the offered rate but not the backlog (11.8 s of "
                         + "load, left from the warm-up), so the rate measured is the most it carried");
+        assertThat(LoadSchedule.verdict(5000, 5000, 78_168, 42_964))
+                .endsWith("42,964 when it ended: the appliance carried more than the offered rate, catching up on the "
+                        + "backlog left from the warm-up (8.6 s of load still waiting), so the rate measured is the most "
+                        + "it carried");
         assertThat(LoadSchedule.verdict(7000, 7000, 30_000, 91_000))
                 .isEqualTo("offered 7,000 messages a second; due and not yet sent: 30,000 when measuring began, 91,000 "
                         + "when it ended (13.0 s of load): the appliance fell behind, and the rate measured is the most "
