@@ -278,12 +278,12 @@ public final class LoadTool {
                 boolean periodic = periodic(sequence);
                 String hl7 = SimulatedMessages.pcd01(bed, bed.model().at(Duration.ZERO), now(),
                         "LOAD" + run + "-" + bed.number() + "-" + sequence, periodic);
+                rounds.sent(); // this bed's message of the round: answered, refused, or lost with its connection
                 try {
                     if (connection == null) {
                         connection = new MllpClient(settings.host(), settings.mllpPort());
                     }
                     long t0 = System.nanoTime();
-                    rounds.sent();
                     String ack = connection.send(hl7.getBytes(StandardCharsets.UTF_8));
                     long latency = System.nanoTime() - t0;
                     if (ack.contains("MSA|AA|")) {
@@ -294,9 +294,6 @@ public final class LoadTool {
                         naks.incrementAndGet();
                     }
                 } catch (IOException e) {
-                    if (connection == null) {
-                        rounds.sent(); // not connected: this bed's message is lost, as a monitor's would be
-                    }
                     errors.incrementAndGet();
                     if (connection != null) {
                         connection.close();
