@@ -609,12 +609,10 @@ public final class FhirJson {
 
     /**
      * One child of an element type, as its definition lists it: the name the model answers to ("value" for
-     * value[x]), its hash (the model's getProperty switches on it), whether it repeats and whether it is a choice.
+     * value[x]), its hash (the model's getProperty switches on it), whether it repeats, whether it is a choice and
+     * whether it is the resource's id (written before the others), each worked out once per class.
      */
-    private record Child(String name, String base, int hash, boolean repeats, boolean choice) {
-        boolean isId() {
-            return "id".equals(name);
-        }
+    private record Child(String name, String base, int hash, boolean repeats, boolean choice, boolean isId) {
     }
 
     /**
@@ -636,7 +634,8 @@ public final class FhirJson {
                 String name = property.getName();
                 boolean choice = name.endsWith("[x]");
                 String base = choice ? name.substring(0, name.length() - 3) : name;
-                children.add(new Child(name, base, base.hashCode(), property.getMaxCardinality() > 1, choice));
+                children.add(new Child(name, base, base.hashCode(), property.getMaxCardinality() > 1, choice,
+                        "id".equals(name)));
             }
             return children.toArray(Child[]::new);
         }
