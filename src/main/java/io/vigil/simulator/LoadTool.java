@@ -35,9 +35,6 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  */
 public final class LoadTool {
 
-    /** MLLP connections served by one sender thread (MllpSenders). */
-    private static final int CONNECTIONS_PER_SENDER = 64;
-
     private final LoadSettings settings;
     private final LatencyHistogram mllpLatency = new LatencyHistogram();
     private final LatencyHistogram mqttLatency = new LatencyHistogram();
@@ -86,24 +83,15 @@ public final class LoadTool {
                         LoadSettings.AUTO_WARMUP_MIN.toSeconds(), LoadSettings.AUTO_WARMUP_MAX.toSeconds())
                         : settings.warmup().toSeconds() + "s",
                 settings.duration().toSeconds(), settings.host());
-        int senderThreads = (mllpConnections + CONNECTIONS_PER_SENDER - 1) / CONNECTIONS_PER_SENDER;
-        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, senderThreads + mqttClients));
+        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, mllpConnections + mqttClients));
         long start = System.nanoTime();
         long measureFrom = start + settings.warmup().toNanos();
         endNanos = measureFrom + settings.duration().toNanos();
         int bed = 0;
-        List<List<MllpSenders.Feed>> feeds = new ArrayList<>();
         for (int c = 0; c < mllpConnections; c++) {
             List<SimulatedBed> beds = slice(bed, mllpBeds, mllpConnections, c);
             bed += beds.size();
-            if (c % CONNECTIONS_PER_SENDER == 0) {
-                feeds.add(new ArrayList<>());
-            }
-            feeds.get(feeds.size() - 1).add(new BedRounds(beds, start));
-        }
-        for (List<MllpSenders.Feed> group : feeds) {
-            workers.submit(new MllpSenders(settings.host(), settings.mllpPort(), group,
-                    () -> stopping || System.nanoTime() - endNanos >= 0));
+            workers.submit(() -> mllpWorker(beds));
         }
         for (int c = 0; c < mqttClients; c++) {
             List<SimulatedBed> beds = slice(bed, mqttBeds, mqttClients, c);
@@ -268,7 +256,7 @@ public final class LoadTool {
                     for (SimulatedBed b : beds) {
                         String hl7 = SimulatedMessages.pcd01(b, b.model().at(Duration.ZERO), now(),
                                 "EXT" + run + "-" + b.number() + "-" + sequence, periodic(sequence));
-                        out.write(MllpSenders.frame(hl7.getBytes(StandardCharsets.UTF_8)));
+                        out.write(MllpClient.frame(hl7.getBytes(StandardCharsets.UTF_8)));
                         frames++;
                     }
                 }
@@ -278,64 +266,49 @@ public final class LoadTool {
                 settings.write());
     }
 
-    /**
-     * One MLLP connection's beds: a round (one message per bed, each sent once the last is answered) every interval
-     * from the start, and a round that is due late is sent at once.
-     */
-    private final class BedRounds implements MllpSenders.Feed {
-        private final List<SimulatedBed> beds;
-        private final long intervalNanos;
-        private final LoadSchedule.Connection rounds;
-        private long roundDue;
-        private long sequence;
-        private int bed;
-        /** Whether the message waiting for its ACK carries blood pressure and temperature. */
-        private boolean periodic;
-
-        BedRounds(List<SimulatedBed> beds, long startNanos) {
-            this.beds = beds;
-            this.intervalNanos = (long) (1e9 / settings.rate());
-            this.roundDue = startNanos;
-            this.rounds = schedule.add(beds.size(), intervalNanos, startNanos);
-        }
-
-        @Override
-        public byte[] next(long now) {
-            if (now - roundDue < 0) {
-                return null;
+    /** One MLLP connection for its beds: each frame is written and its ACK read before the next (no HL7 library). */
+    private void mllpWorker(List<SimulatedBed> beds) {
+        long intervalNanos = (long) (1e9 / settings.rate());
+        long next = System.nanoTime();
+        LoadSchedule.Connection rounds = schedule.add(beds.size(), intervalNanos, next);
+        long sequence = 0;
+        MllpClient connection = null;
+        while (!stopping && System.nanoTime() < endNanos) {
+            for (SimulatedBed bed : beds) {
+                boolean periodic = periodic(sequence);
+                String hl7 = SimulatedMessages.pcd01(bed, bed.model().at(Duration.ZERO), now(),
+                        "LOAD" + run + "-" + bed.number() + "-" + sequence, periodic);
+                rounds.sent(); // this bed's message of the round: answered, refused, or lost with its connection
+                try {
+                    if (connection == null) {
+                        connection = new MllpClient(settings.host(), settings.mllpPort());
+                    }
+                    long t0 = System.nanoTime();
+                    String ack = connection.send(hl7.getBytes(StandardCharsets.UTF_8));
+                    long latency = System.nanoTime() - t0;
+                    if (ack.contains("MSA|AA|")) {
+                        mllpLatency.record(latency); // the ACK table counts acknowledgements, not NAKs
+                        acked.incrementAndGet();
+                        observationsAcked.addAndGet(SimulatedMessages.pcd01Observations(periodic));
+                    } else {
+                        naks.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    errors.incrementAndGet();
+                    if (connection != null) {
+                        connection.close();
+                    }
+                    connection = null;
+                    // as a monitor would: wait a second before connecting again (refused above vigil.mllp.max-connections)
+                    sleepUntil(System.nanoTime() + 1_000_000_000L);
+                }
             }
-            SimulatedBed b = beds.get(bed);
-            periodic = periodic(sequence);
-            String hl7 = SimulatedMessages.pcd01(b, b.model().at(Duration.ZERO), now(),
-                    "LOAD" + run + "-" + b.number() + "-" + sequence, periodic);
-            if (++bed == beds.size()) {
-                bed = 0;
-                sequence++;
-                roundDue += intervalNanos;
-            }
-            rounds.sent(); // this bed's message of the round: answered, refused, or lost with its connection
-            return hl7.getBytes(StandardCharsets.UTF_8);
+            sequence++;
+            next += intervalNanos;
+            sleepUntil(next);
         }
-
-        @Override
-        public long dueAt() {
-            return roundDue;
-        }
-
-        @Override
-        public void answered(String ack, long latencyNanos) {
-            if (ack.contains("MSA|AA|")) {
-                mllpLatency.record(latencyNanos); // the ACK table counts acknowledgements, not NAKs
-                acked.incrementAndGet();
-                observationsAcked.addAndGet(SimulatedMessages.pcd01Observations(periodic));
-            } else {
-                naks.incrementAndGet();
-            }
-        }
-
-        @Override
-        public void failed(IOException cause) {
-            errors.incrementAndGet();
+        if (connection != null) {
+            connection.close();
         }
     }
 
