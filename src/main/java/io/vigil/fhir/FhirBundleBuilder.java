@@ -12,6 +12,7 @@ import io.vigil.normalize.Terminology;
 import io.vigil.rules.ClinicalOutcome;
 import io.vigil.rules.GovernanceDecisions.Decision;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.Collections;
 import java.util.Date;
 import java.util.IdentityHashMap;
@@ -125,10 +126,18 @@ public final class FhirBundleBuilder {
             }
         }
         Map<DeviceObservation, String> ids = observationIds != null ? observationIds : ObservationIds.of(observations, excludedSet);
+        // the observations of a message mostly share one time: its FHIR form is made once and the element shared
+        OffsetDateTime effectiveOf = null;
+        DateTimeType effective = null;
         for (List<DeviceObservation> group : BloodPressureGrouping.group(observations, excludedSet)) {
             DeviceObservation first = group.get(0);
             Observation observation = BloodPressureGrouping.isCompletePanel(group)
                     ? panel(group, ids.get(first)) : single(first, ids.get(first), excludedObs.get(first));
+            if (!first.effective().equals(effectiveOf)) {
+                effectiveOf = first.effective();
+                effective = dateTime(effectiveOf);
+            }
+            observation.setEffective(effective);
             if (deidentified) {
                 observation.getMeta().getProfile().clear();
                 observation.setEffective(new DateTimeType(Date.from(first.effective().toInstant()), TemporalPrecisionEnum.YEAR,
@@ -219,7 +228,6 @@ public final class FhirBundleBuilder {
         Observation o = new Observation();
         o.addIdentifier().setSystem(FhirSystems.OBSERVATION_ID).setValue(id);
         o.setStatus(Observation.ObservationStatus.fromCode(obs.status()));
-        o.setEffective(dateTime(obs));
         if (obs.testData()) {
             o.getMeta().addSecurity(FhirSystems.ACT_REASON, "HTEST", "test health data");
         }
@@ -269,8 +277,7 @@ public final class FhirBundleBuilder {
         return category;
     }
 
-    private static DateTimeType dateTime(DeviceObservation obs) {
-        var effective = obs.effective();
+    private static DateTimeType dateTime(OffsetDateTime effective) {
         TemporalPrecisionEnum precision = effective.getNano() == 0 ? TemporalPrecisionEnum.SECOND : TemporalPrecisionEnum.MILLI;
         return new DateTimeType(Date.from(effective.toInstant()), precision, TimeZone.getTimeZone(effective.getOffset()));
     }

@@ -44,6 +44,29 @@ class FhirBundleBuilderTest {
         }
     }
 
+    /** Observations of one message share its time's FHIR element; one measured at another time keeps its own. */
+    @Test
+    void shouldGiveEachObservationItsOwnTime() throws Exception {
+        String hl7 = Samples.hl7("04");
+        Bundle same = TestPipeline.bundle(TestPipeline.extract(hl7));
+        assertThat(observation(same, "85354-9").getEffectiveDateTimeType().getValueAsString())
+                .isEqualTo("2011-06-02T04:58:42+00:00");
+        assertThat(observation(same, "8867-4").getEffectiveDateTimeType().getValueAsString())
+                .isEqualTo("2011-06-02T04:58:42+00:00");
+
+        // the pulse rate (OBX 7) measured 78 s later, after the blood pressure
+        String later = hl7.replace("|63|{beat}/min^{beat}/min^UCUM|||||R|||20110602045842+0000",
+                "|63|{beat}/min^{beat}/min^UCUM|||||R|||20110602050000+0000");
+        assertThat(later).isNotEqualTo(hl7);
+        Bundle apart = TestPipeline.bundle(TestPipeline.extract(later));
+        assertThat(observation(apart, "85354-9").getEffectiveDateTimeType().getValueAsString())
+                .isEqualTo("2011-06-02T04:58:42+00:00");
+        assertThat(observation(apart, "8867-4").getEffectiveDateTimeType().getValueAsString())
+                .isEqualTo("2011-06-02T05:00:00+00:00");
+        assertThat(TestPipeline.BUNDLES.toJson(apart)).contains("\"effectiveDateTime\":\"2011-06-02T05:00:00+00:00\"")
+                .contains("\"effectiveDateTime\":\"2011-06-02T04:58:42+00:00\"");
+    }
+
     @Test
     void shouldMakeEveryEntryIdempotent() throws Exception {
         assertThat(bundleOf("04").getEntry()).allSatisfy(e -> {
