@@ -133,15 +133,16 @@ public final class FhirBundleBuilder {
             DeviceObservation first = group.get(0);
             Observation observation = BloodPressureGrouping.isCompletePanel(group)
                     ? panel(group, ids.get(first)) : single(first, ids.get(first), excludedObs.get(first));
-            if (!first.effective().equals(effectiveOf)) {
-                effectiveOf = first.effective();
-                effective = dateTime(effectiveOf);
-            }
-            observation.setEffective(effective);
             if (deidentified) {
                 observation.getMeta().getProfile().clear();
                 observation.setEffective(new DateTimeType(Date.from(first.effective().toInstant()), TemporalPrecisionEnum.YEAR,
                         TimeZone.getTimeZone(first.effective().getOffset())));
+            } else {
+                if (!first.effective().equals(effectiveOf)) {
+                    effectiveOf = first.effective();
+                    effective = dateTime(effectiveOf);
+                }
+                observation.setEffective(effective);
             }
             observation.setSubject(new Reference(patients.get(patientKey(first.patient()))));
             if (first.device().id() != null) {
