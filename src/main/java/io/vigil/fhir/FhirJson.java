@@ -3,6 +3,8 @@ package io.vigil.fhir;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.RecyclerPool;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.BackboneElement;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -68,6 +71,8 @@ public final class FhirJson {
     private final List<Object> pending = new ArrayList<>(32);
     /** The objects and arrays open, innermost last, whether written yet or not. */
     private final ArrayDeque<Object> open = new ArrayDeque<>();
+    /** Whether the primitive being written is a term of a code system or profile ({@link #term}). */
+    private boolean vocabulary;
 
     private FhirJson(JsonGenerator json) {
         this.json = json;
@@ -245,7 +250,16 @@ public final class FhirJson {
             throw NotWritten.INSTANCE;
         }
         String text = primitive.getValueAsString();
-        if (text == null || text.isBlank()) {
+        if (text == null) {
+            return;
+        }
+        SerializableString known = vocabulary ? VOCABULARY.get(text) : null;
+        if (known != null) {
+            flush();
+            json.writeString(known);
+            return;
+        }
+        if (text.isBlank()) {
             return;
         }
         flush();
@@ -255,9 +269,24 @@ public final class FhirJson {
             json.writeNumber(i.getValue());
         } else if (primitive instanceof DecimalType) {
             json.writeNumber(text);
+        } else if (vocabulary && VOCABULARY.size() < MOST_VOCABULARY && plain(text)) {
+            SerializableString encoded = new SerializedString(text);
+            VOCABULARY.putIfAbsent(text, encoded);
+            json.writeString(encoded);
         } else {
             json.writeString(text);
         }
+    }
+
+    /** Printable ASCII without quote or backslash: text whose JSON is its own bytes between quotes. */
+    static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -275,29 +304,29 @@ public final class FhirJson {
         }
         Class<?> type = element.getClass();
         if (type == Coding.class) {
-            one("system", base(CODING_SYSTEM, element));
-            one("version", base(CODING_VERSION, element));
-            one("code", base(CODING_CODE, element));
-            one("display", base(CODING_DISPLAY, element));
+            term("system", base(CODING_SYSTEM, element));
+            term("version", base(CODING_VERSION, element));
+            term("code", base(CODING_CODE, element));
+            term("display", base(CODING_DISPLAY, element));
             one("userSelected", base(CODING_USER_SELECTED, element));
         } else if (type == CodeableConcept.class) {
             many("coding", list(CODEABLE_CONCEPT_CODING, element));
             one("text", base(CODEABLE_CONCEPT_TEXT, element));
         } else if (type == Quantity.class || type == SimpleQuantity.class) {
             one("value", base(QUANTITY_VALUE, element));
-            one("comparator", base(QUANTITY_COMPARATOR, element));
-            one("unit", base(QUANTITY_UNIT, element));
-            one("system", base(QUANTITY_SYSTEM, element));
-            one("code", base(QUANTITY_CODE, element));
+            term("comparator", base(QUANTITY_COMPARATOR, element));
+            term("unit", base(QUANTITY_UNIT, element));
+            term("system", base(QUANTITY_SYSTEM, element));
+            term("code", base(QUANTITY_CODE, element));
         } else if (type == Reference.class) {
             one("reference", base(REFERENCE_REFERENCE, element));
             one("type", base(REFERENCE_TYPE, element));
             one("identifier", base(REFERENCE_IDENTIFIER, element));
             one("display", base(REFERENCE_DISPLAY, element));
         } else if (type == Identifier.class) {
-            one("use", base(IDENTIFIER_USE, element));
+            term("use", base(IDENTIFIER_USE, element));
             one("type", base(IDENTIFIER_TYPE, element));
-            one("system", base(IDENTIFIER_SYSTEM, element));
+            term("system", base(IDENTIFIER_SYSTEM, element));
             one("value", base(IDENTIFIER_VALUE, element));
             one("period", base(IDENTIFIER_PERIOD, element));
             one("assigner", base(IDENTIFIER_ASSIGNER, element));
@@ -305,7 +334,7 @@ public final class FhirJson {
             one("versionId", base(META_VERSION_ID, element));
             one("lastUpdated", base(META_LAST_UPDATED, element));
             one("source", base(META_SOURCE, element));
-            many("profile", list(META_PROFILE, element));
+            terms("profile", list(META_PROFILE, element));
             many("security", list(META_SECURITY, element));
             many("tag", list(META_TAG, element));
         } else if (type == Bundle.BundleEntryComponent.class) {
@@ -316,7 +345,7 @@ public final class FhirJson {
             one("request", base(ENTRY_REQUEST, element));
             one("response", base(ENTRY_RESPONSE, element));
         } else if (type == Bundle.BundleEntryRequestComponent.class) {
-            one("method", base(REQUEST_METHOD, element));
+            term("method", base(REQUEST_METHOD, element));
             one("url", base(REQUEST_URL, element));
             one("ifNoneMatch", base(REQUEST_IF_NONE_MATCH, element));
             one("ifModifiedSince", base(REQUEST_IF_MODIFIED_SINCE, element));
@@ -349,7 +378,7 @@ public final class FhirJson {
         many("identifier", list(OBSERVATION_IDENTIFIER, element));
         many("basedOn", list(OBSERVATION_BASED_ON, element));
         many("partOf", list(OBSERVATION_PART_OF, element));
-        one("status", base(OBSERVATION_STATUS, element));
+        term("status", base(OBSERVATION_STATUS, element));
         many("category", list(OBSERVATION_CATEGORY, element));
         one("code", base(OBSERVATION_CODE, element));
         one("subject", base(OBSERVATION_SUBJECT, element));
@@ -378,7 +407,7 @@ public final class FhirJson {
         one("implicitRules", base(RESOURCE_IMPLICIT_RULES, element));
         one("language", base(RESOURCE_LANGUAGE, element));
         one("identifier", base(BUNDLE_IDENTIFIER, element));
-        one("type", base(BUNDLE_TYPE, element));
+        term("type", base(BUNDLE_TYPE, element));
         one("timestamp", base(BUNDLE_TIMESTAMP, element));
         one("total", base(BUNDLE_TOTAL, element));
         many("link", list(BUNDLE_LINK, element));
@@ -395,6 +424,30 @@ public final class FhirJson {
         value(value);
         if (!pending.isEmpty() && pending.get(pending.size() - 1) instanceof String) {
             pending.remove(pending.size() - 1); // an empty primitive: its name goes too
+        }
+    }
+
+    /**
+     * A child whose value is a term: a code, a code system, a unit, a profile, a status, the same few in every bundle.
+     * Its JSON is kept once made ({@link #VOCABULARY}) and copied into the output, where other text is encoded
+     * character by character.
+     */
+    private void term(String name, Base value) throws IOException {
+        vocabulary = true;
+        try {
+            one(name, value);
+        } finally {
+            vocabulary = false;
+        }
+    }
+
+    /** A repeating child whose values are terms ({@link #term}). */
+    private void terms(String name, List<? extends Base> values) throws IOException {
+        vocabulary = true;
+        try {
+            many(name, values);
+        } finally {
+            vocabulary = false;
         }
     }
 
@@ -595,17 +648,54 @@ public final class FhirJson {
             } else if (token == START_ARRAY) {
                 json.writeStartArray();
             } else {
-                json.writeFieldName((String) token);
+                json.writeFieldName(fieldName((String) token));
             }
         }
         pending.clear();
     }
 
-    /** A choice element (value[x]) is named by the type it holds: valueQuantity, effectiveDateTime. */
-    private static String choiceName(String base, Base value) {
-        String type = value.fhirType();
-        return base + Character.toUpperCase(type.charAt(0)) + type.substring(1);
+    /** A field's name as JSON, made once: names come from the model's definitions, a few hundred at most. */
+    private static SerializableString fieldName(String name) {
+        SerializableString known = NAMES.get(name);
+        if (known == null) {
+            known = new SerializedString(name);
+            NAMES.putIfAbsent(name, known);
+        }
+        return known;
     }
+
+    /**
+     * A choice element (value[x]) is named by the type it holds: valueQuantity, effectiveDateTime. Each class names
+     * one type, so the name is made once per class and choice.
+     */
+    private static String choiceName(String base, Base value) {
+        Map<String, String> names = CHOICE_NAMES.get(value.getClass());
+        String name = names.get(base);
+        if (name == null) {
+            String type = value.fhirType();
+            name = base + Character.toUpperCase(type.charAt(0)) + type.substring(1);
+            names.putIfAbsent(base, name);
+        }
+        return name;
+    }
+
+    private static final ClassValue<Map<String, String>> CHOICE_NAMES = new ClassValue<>() {
+        @Override
+        protected Map<String, String> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>(4);
+        }
+    };
+
+    /** Field names as JSON ({@link #fieldName}). */
+    private static final Map<String, SerializableString> NAMES = new ConcurrentHashMap<>(256);
+
+    /**
+     * Terms as JSON ({@link #term}), up to {@link #MOST_VOCABULARY}: the codes, systems, units and profiles of the
+     * code tables and mappings. Only printable ASCII is kept ({@link #plain}), whose JSON is the same bytes however it
+     * is made; other text is written as it comes.
+     */
+    private static final Map<String, SerializableString> VOCABULARY = new ConcurrentHashMap<>(1024);
+    private static final int MOST_VOCABULARY = 4096;
 
     /**
      * One child of an element type, as its definition lists it: the name the model answers to ("value" for

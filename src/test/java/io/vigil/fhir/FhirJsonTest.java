@@ -74,6 +74,41 @@ public class FhirJsonTest {
         assertSameAsHapi(bundle);
     }
 
+    /**
+     * Codes, systems, units and profiles are kept as JSON once written (printable ASCII only): the second and third
+     * bundle with the same terms, and terms that need escaping or are not ASCII, blank or empty, still as HAPI writes
+     * them.
+     */
+    @Test
+    void shouldWriteTermsAsHapiDoesEveryTime() {
+        for (int round = 0; round < 3; round++) {
+            Observation observation = new Observation();
+            observation.setStatus(Observation.ObservationStatus.FINAL);
+            observation.getMeta().addProfile("http://hl7.org/fhir/StructureDefinition/bodytemp").addProfile("urn:p \"q\"");
+            observation.getCode().addCoding().setSystem("urn:iso:std:iso:11073:10101").setCode("150364")
+                    .setDisplay("MDC_TEMP_BODY");
+            observation.getCode().addCoding().setSystem("http://loinc.org").setCode("8310-5")
+                    .setDisplay("Température corporelle \u00ab\u6f22\u00bb \uD83D\uDE00");
+            observation.getCode().addCoding().setSystem("urn:x").setCode("  ").setDisplay("back\\slash \"quoted\" tab\t");
+            observation.getCode().addCoding().setSystem("").setCode("c").setVersion("  2 ");
+            observation.setValue(new Quantity().setValue(new BigDecimal("37.2")).setUnit("\u00b0C")
+                    .setSystem("http://unitsofmeasure.org").setCode("Cel"));
+            observation.addIdentifier().setUse(Identifier.IdentifierUse.USUAL).setSystem("urn:oid:1.2.3").setValue("obs-1");
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            bundle.addEntry().setFullUrl("urn:uuid:" + round).setResource(observation).getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+
+            assertSameAsHapi(bundle);
+        }
+        assertThat(FhirJson.plain("http://loinc.org")).isTrue();
+        assertThat(FhirJson.plain("mm[Hg]")).isTrue();
+        assertThat(FhirJson.plain("\u00b0C")).isFalse();
+        assertThat(FhirJson.plain("a\"b")).isFalse();
+        assertThat(FhirJson.plain("a\\b")).isFalse();
+        assertThat(FhirJson.plain("tab\t")).isFalse();
+        assertThat(FhirJson.plain("del\u007f")).isFalse();
+    }
+
     @Test
     void shouldLeaveWhatItDoesNotWriteToHapi() {
         Observation observation = new Observation();
