@@ -18,11 +18,14 @@ import ca.uhn.hl7v2.validation.PrimitiveTypeRule;
 import ca.uhn.hl7v2.validation.ValidationContext;
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The one HAPI context of the appliance: parses every HL7 v2 version into the v2.6 structures (PCD-01 is v2.6;
@@ -53,7 +56,15 @@ public final class Hl7Codec {
     };
 
     /** MSH-7 of an acknowledgement as HAPI writes it: milliseconds and the offset of the appliance's zone. */
-    private static final DateTimeFormatter ACK_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSZ");
+    static final DateTimeFormatter ACK_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSZ");
+    private static final DateTimeFormatter ACK_SECOND = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+    private static final DateTimeFormatter ACK_OFFSET = DateTimeFormatter.ofPattern("Z");
+
+    /** The second an acknowledgement was last written in, formatted, and the zone's offset then. */
+    private record AckSecond(long epochSecond, String second, String offset) {
+    }
+
+    private static volatile AckSecond ackSecond = new AckSecond(Long.MIN_VALUE, "", "");
 
     private final HapiContext context;
     private final PipeParser parser;
@@ -190,16 +201,45 @@ public final class Hl7Codec {
             }
             StringBuilder ack = new StringBuilder(160).append("MSH|^~\\&|");
             ack.append(copied[0]).append('|').append(copied[1]).append('|').append(copied[2]).append('|').append(copied[3])
-                    .append('|').append(ACK_TIME.format(OffsetDateTime.now())).append("||ACK");
+                    .append('|');
+            ackTime(Instant.now(), ack).append("||ACK");
             if (!copied[4].isEmpty()) {
                 ack.append('^').append(copied[4]).append("^ACK");
             }
-            ack.append('|').append(UUID.randomUUID()).append('|').append(copied[5]).append('|').append(copied[6])
+            ack.append('|').append(controlId()).append('|').append(copied[5]).append('|').append(copied[6])
                     .append("\rMSA|AA|").append(copied[7]).append('\r');
             return ack.toString();
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * {@link #ACK_TIME} of {@code now} in the appliance's zone, appended: the seconds and the offset formatted once a
+     * second (every acknowledgement of that second shares them, and the zone is read then), the milliseconds written
+     * as digits.
+     */
+    static StringBuilder ackTime(Instant now, StringBuilder to) {
+        long epochSecond = now.getEpochSecond();
+        AckSecond second = ackSecond;
+        if (second.epochSecond() != epochSecond) {
+            OffsetDateTime time = OffsetDateTime.ofInstant(Instant.ofEpochSecond(epochSecond), ZoneId.systemDefault());
+            second = new AckSecond(epochSecond, ACK_SECOND.format(time), ACK_OFFSET.format(time));
+            ackSecond = second;
+        }
+        int millis = now.getNano() / 1_000_000;
+        return to.append(second.second()).append('.').append((char) ('0' + millis / 100))
+                .append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10)).append(second.offset());
+    }
+
+    /**
+     * MSH-10 of an acknowledgement: a random (version 4) UUID, only to be unique, so from the thread's own generator
+     * rather than the secure generator behind {@link UUID#randomUUID}, which every thread shares.
+     */
+    private static UUID controlId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
+                (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L);
     }
 
     /** No delimiter, escape or control character: written as it is. */

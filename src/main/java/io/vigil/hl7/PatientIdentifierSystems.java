@@ -19,6 +19,29 @@ public final class PatientIdentifierSystems {
             return "urn:vigil:id:local";
         }
         String configured = systems.get(authority.strip());
-        return configured != null ? configured : "urn:vigil:id:" + authority.strip().replaceAll("[^A-Za-z0-9.\\-]", "-");
+        return configured != null ? configured : "urn:vigil:id:" + safe(authority.strip());
+    }
+
+    /**
+     * Letters, digits, '.' and '-' kept, every other character (a code point: a pair of surrogates is one) '-': what a
+     * URN's part may hold without escaping.
+     */
+    static String safe(String authority) {
+        StringBuilder safe = null;
+        for (int i = 0; i < authority.length(); i++) {
+            char c = authority.charAt(i);
+            boolean kept = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-';
+            if (!kept && safe == null) {
+                safe = new StringBuilder(authority.length()).append(authority, 0, i);
+            }
+            if (safe != null) {
+                safe.append(kept ? c : '-');
+                if (Character.isHighSurrogate(c) && i + 1 < authority.length()
+                        && Character.isLowSurrogate(authority.charAt(i + 1))) {
+                    i++;
+                }
+            }
+        }
+        return safe == null ? authority : safe.toString();
     }
 }

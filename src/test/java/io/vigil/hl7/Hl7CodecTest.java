@@ -11,8 +11,15 @@ import ca.uhn.hl7v2.parser.PipeParser;
 import io.vigil.support.Samples;
 import io.vigil.support.TestPipeline;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class Hl7CodecTest {
@@ -57,6 +64,46 @@ class Hl7CodecTest {
             }
         }
         assertThat(direct).as("acknowledgements written directly").isGreaterThanOrEqualTo(messages.size() - 2);
+    }
+
+    /**
+     * The time formatted once a second, the milliseconds added: the same text as the formatter for every instant, in
+     * zones with whole, half-hour and changing offsets (across the change to summer time in Paris and St. John's).
+     */
+    @Test
+    void ackTimeShouldBeWhatTheFormatterWrites() {
+        TimeZone zone = TimeZone.getDefault();
+        try {
+            for (String id : List.of("UTC", "Europe/Paris", "America/St_Johns", "Asia/Kolkata")) {
+                TimeZone.setDefault(TimeZone.getTimeZone(id));
+                for (Instant start : List.of(Instant.parse("2026-03-29T00:59:58.000Z"),
+                        Instant.parse("2026-03-08T05:29:58.000Z"))) {
+                    for (long millis : new long[] {0, 1, 9, 10, 99, 100, 999, 1_000, 1_005, 2_050, 3_999, 3_600_001}) {
+                        for (Instant at : List.of(start.plusMillis(millis), start.plusMillis(millis).plusNanos(999_999))) {
+                            assertThat(Hl7Codec.ackTime(at, new StringBuilder("x")).toString()).as(id + " " + at)
+                                    .isEqualTo("x" + Hl7Codec.ACK_TIME.format(
+                                            OffsetDateTime.ofInstant(at, ZoneId.systemDefault())));
+                        }
+                    }
+                }
+            }
+        } finally {
+            TimeZone.setDefault(zone);
+        }
+    }
+
+    @Test
+    void ackControlIdsShouldBeRandomVersion4Uuids() throws Exception {
+        Message inbound = codec.parse(Samples.hl7("04"));
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = Hl7Codec.acceptDirectly(inbound).split("\\|")[9];
+            UUID uuid = UUID.fromString(id);
+            assertThat(uuid.version()).isEqualTo(4);
+            assertThat(uuid.variant()).isEqualTo(2);
+            ids.add(id);
+        }
+        assertThat(ids).hasSize(10_000);
     }
 
     @Test
