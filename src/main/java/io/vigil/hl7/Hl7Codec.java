@@ -55,8 +55,7 @@ public final class Hl7Codec {
         }
     };
 
-    /** MSH-7 of an acknowledgement as HAPI writes it: milliseconds and the offset of the appliance's zone. */
-    static final DateTimeFormatter ACK_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSZ");
+    /** MSH-7 of an acknowledgement as HAPI writes it (yyyyMMddHHmmss.SSSZ), in two parts around its milliseconds. */
     private static final DateTimeFormatter ACK_SECOND = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
     private static final DateTimeFormatter ACK_OFFSET = DateTimeFormatter.ofPattern("Z");
 
@@ -215,9 +214,9 @@ public final class Hl7Codec {
     }
 
     /**
-     * {@link #ACK_TIME} of {@code now} in the appliance's zone, appended: the seconds and the offset formatted once a
-     * second (every acknowledgement of that second shares them, and the zone is read then), the milliseconds written
-     * as digits.
+     * MSH-7 of an acknowledgement, yyyyMMddHHmmss.SSSZ, of {@code now} in the appliance's zone, appended: the
+     * seconds and the offset formatted once a second (every acknowledgement of that second shares them, and the zone
+     * is read then), the milliseconds written as digits.
      */
     static StringBuilder ackTime(Instant now, StringBuilder to) {
         long epochSecond = now.getEpochSecond();

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.Test;
 class Hl7CodecTest {
 
     private final Hl7Codec codec = TestPipeline.CODEC;
+
+    /** MSH-7 of an acknowledgement as HAPI writes it: milliseconds and the offset of the appliance's zone. */
+    private static final DateTimeFormatter ACK_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss.SSSZ");
 
     @Test
     void shouldAcknowledgeWithAckR01AndEchoControlId() throws Exception {
@@ -81,7 +85,7 @@ class Hl7CodecTest {
                     for (long millis : new long[] {0, 1, 9, 10, 99, 100, 999, 1_000, 1_005, 2_050, 3_999, 3_600_001}) {
                         for (Instant at : List.of(start.plusMillis(millis), start.plusMillis(millis).plusNanos(999_999))) {
                             assertThat(Hl7Codec.ackTime(at, new StringBuilder("x")).toString()).as(id + " " + at)
-                                    .isEqualTo("x" + Hl7Codec.ACK_TIME.format(
+                                    .isEqualTo("x" + ACK_TIME.format(
                                             OffsetDateTime.ofInstant(at, ZoneId.systemDefault())));
                         }
                     }
