@@ -18,8 +18,9 @@ public final class PatientIdentifierSystems {
         if (authority == null || authority.isBlank()) {
             return "urn:vigil:id:local";
         }
-        String configured = systems.get(authority.strip());
-        return configured != null ? configured : "urn:vigil:id:" + safe(authority.strip());
+        String stripped = authority.strip();
+        String configured = systems.get(stripped);
+        return configured != null ? configured : "urn:vigil:id:" + safe(stripped);
     }
 
     /**
