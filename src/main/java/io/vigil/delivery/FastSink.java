@@ -1,5 +1,8 @@
 package io.vigil.delivery;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -215,25 +218,69 @@ public final class FastSink {
         }
     }
 
-    /** The rest of a string, its opening quote read; whether it had escapes. */
+    /**
+     * The rest of a string, its opening quote read; whether it had escapes. Eight bytes are looked at a time while
+     * none of them needs a closer look ({@link #special}): most of a bundle is strings of plain ASCII.
+     */
     private boolean string() {
         int opened = at - 1;
         boolean escaped = false;
-        while (at < length) {
-            int c = text[at++];
+        byte[] bytes = text;
+        int i = at;
+        while (true) {
+            while (i <= length - Long.BYTES) {
+                long found = special((long) EIGHT_BYTES.get(bytes, i));
+                if (found != 0) {
+                    i += Long.numberOfTrailingZeros(found) >>> 3; // the first byte that needs a look
+                    break;
+                }
+                i += Long.BYTES;
+            }
+            if (i >= length) {
+                break;
+            }
+            int c = bytes[i++];
             if (c == '"') {
+                at = i;
                 return escaped;
             }
             if (c == '\\') {
                 escaped = true;
+                at = i;
                 escape();
+                i = at;
             } else if (c < 0) {
+                at = i;
                 multiByte(c & 0xFF);
+                i = at;
             } else if (c < 0x20) {
-                throw notJson("control character in a string at byte " + (at - 1));
+                throw notJson("control character in a string at byte " + (i - 1));
             }
         }
+        at = length;
         throw notJson("string opened at byte " + opened + " not closed");
+    }
+
+    /** Eight bytes of the text as one long, the first of them lowest (little-endian). */
+    private static final VarHandle EIGHT_BYTES =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /**
+     * The bytes of {@code word} (the first lowest) that end a plain run in a string: a quote, a backslash, a control
+     * character or a byte of a multi-byte character. Each such byte has its high bit set in the result, and the
+     * lowest bit set marks the first of them exactly (a subtraction's borrow only runs towards later bytes, from a
+     * byte already marked); zero when all eight are plain.
+     */
+    static long special(long word) {
+        long quote = word ^ (ONES * '"');
+        long backslash = word ^ (ONES * '\\');
+        long control = (word - ONES * 0x20) & ~word;
+        long anyQuote = (quote - ONES) & ~quote;
+        long anyBackslash = (backslash - ONES) & ~backslash;
+        return (control | anyQuote | anyBackslash | word) & HIGH_BITS;
     }
 
     /**

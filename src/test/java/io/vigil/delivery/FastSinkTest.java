@@ -164,6 +164,41 @@ class FastSinkTest {
         assertThat(notJson).as("damaged copies no longer JSON in UTF-8").isGreaterThan(3000);
     }
 
+    /**
+     * The word-at-a-time look at a string's bytes: every byte value at every place among plain ones, and random words
+     * (plain bytes and the ones that end a run mixed), each against a byte-by-byte look; the first byte marked is the
+     * first that needs a closer look, and a word is passed over only when none does.
+     */
+    @Test
+    void eightBytesAtATimeShouldFindTheFirstByteAByteByByteLookFinds() {
+        Random random = new Random(20261207);
+        byte[] word = new byte[Long.BYTES];
+        for (int k = 0; k < 200_000; k++) {
+            if (k < 256 * Long.BYTES) {
+                java.util.Arrays.fill(word, (byte) 'a');
+                word[k / 256] = (byte) (k % 256);
+            } else {
+                for (int b = 0; b < word.length; b++) {
+                    word[b] = (byte) (random.nextInt(4) == 0 ? random.nextInt(256) : 0x20 + random.nextInt(0x5F));
+                }
+            }
+            long found = FastSink.special(ByteBuffer.wrap(word).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong());
+            int first = -1;
+            for (int b = 0; b < word.length && first < 0; b++) {
+                int c = word[b] & 0xFF;
+                if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) {
+                    first = b;
+                }
+            }
+            String shown = java.util.Arrays.toString(word);
+            if (first < 0) {
+                assertThat(found).as(shown).isZero();
+            } else {
+                assertThat(Long.numberOfTrailingZeros(found) >>> 3).as(shown).isEqualTo(first);
+            }
+        }
+    }
+
     private static String strictUtf8(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
