@@ -1,5 +1,6 @@
 package io.vigil.broker;
 
+import io.netty.buffer.ByteBuf;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -49,11 +50,27 @@ public final class DirectStore {
     /** The first buffer of a message created without its text; grown as needed. */
     private static final int INITIAL_BUFFER = 1500;
 
-    /** Room for a message's headers and properties after its body. */
+    /** Room for a text message's headers and properties after its body. */
     private static final int HEADER_ROOM = 4096;
 
-    /** The size of the body being stored on this thread, for the bytes message's first buffer. */
-    private static final ThreadLocal<int[]> BODY_BYTES = ThreadLocal.withInitial(() -> new int[1]);
+    /**
+     * Room for a bytes message's headers and properties after its body: those of the last message the thread stored
+     * and {@link #HEADER_MARGIN} more (a thread stores messages of the same kind: a bundle's headers are about 800
+     * bytes), {@link #HEADER_ROOM} before its first. A message whose headers outgrow it still fits: the buffer grows.
+     */
+    private static final int HEADER_MARGIN = 256;
+
+    /**
+     * Most room a message's buffer may have left unused when the broker keeps that buffer itself; one with more is
+     * copied to its size first, so that a stored message holds no more memory than the broker counts it for.
+     */
+    static final int MOST_UNUSED = 1024;
+
+    /**
+     * This thread's sizes: [0] the body being stored (for the bytes message's first buffer), [1] the headers and
+     * properties of the last bytes message it stored, encoded (0 before the first).
+     */
+    private static final ThreadLocal<int[]> BODY_BYTES = ThreadLocal.withInitial(() -> new int[2]);
 
     /** Builds messages as a session would, for a binding that only needs its message factories. */
     private static final Session MESSAGES = (Session) Proxy.newProxyInstance(DirectStore.class.getClassLoader(),
@@ -72,8 +89,10 @@ public final class DirectStore {
                 }
                 case "createBytesMessage" -> {
                     // room for the body the sender announced (store's bodyBytes) and the headers after it
+                    int[] sizes = BODY_BYTES.get();
+                    int headers = sizes[1] > 0 ? Math.min(sizes[1] + HEADER_MARGIN, HEADER_ROOM) : HEADER_ROOM;
                     ActiveMQBytesMessage bytes = new NewBytesMessage(
-                            message(ActiveMQBytesMessage.TYPE, BODY_BYTES.get()[0] + HEADER_ROOM));
+                            message(ActiveMQBytesMessage.TYPE, sizes[0] + headers));
                     writable(bytes);
                     yield bytes;
                 }
@@ -266,9 +285,17 @@ public final class DirectStore {
         if (!(client instanceof CoreMessage encoded)) {
             return null;
         }
-        // the record the journal would hold, less its length: the encoded message, copied once
+        if (jms instanceof ActiveMQBytesMessage) {
+            BODY_BYTES.get()[1] = encoded.getHeadersAndPropertiesEncodeSize();
+        }
+        // the record the journal would hold, less its length: the encoded message. The broker keeps the buffer it was
+        // written in (the client message is dropped) when little of it is unused, else a copy of it at its size.
+        ByteBuf buffer = encoded.getBuffer();
+        int length = size - Integer.BYTES;
+        boolean asWritten = buffer.readerIndex() == 0 && buffer.writerIndex() == length
+                && buffer.capacity() - length <= MOST_UNUSED;
         CoreMessage message = new CoreMessage();
-        message.receiveBuffer(encoded.getBuffer().copy(0, size - Integer.BYTES));
+        message.receiveBuffer(asWritten ? buffer : buffer.copy(0, length));
         message.setAddress(target.address());
         return message;
     }

@@ -187,6 +187,68 @@ class DirectStoreTest {
         }
     }
 
+    /**
+     * Bundles one after another on one thread, as a listener thread stores them: the broker keeps each in a buffer
+     * with at most {@link DirectStore#MOST_UNUSED} bytes unused (the room for the headers follows the thread's last
+     * message; the first, given the full room, is copied to its size), and every one is read back whole, from memory
+     * and again after a restart, whether its headers were as large as the last one's or larger.
+     */
+    @Test
+    void shouldKeepStoredBundlesInBuffersWithLittleUnusedAndIntact() throws Exception {
+        byte[] bundle = "{\"resourceType\":\"Bundle\",\"note\":\"Größe 37,5 °C, SpO₂ 97 %, 体温\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        List<byte[]> bodies = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            bodies.add(repeat(bundle, 100 + i));
+        }
+        for (int i = 0; i < bodies.size(); i++) {
+            byte[] body = bodies.get(i);
+            // every tenth message has three times the headers of the one before it
+            String headerValue = "h".repeat(i % 10 == 9 ? 600 : 200);
+            String controlId = "MSG-" + i;
+            assertThat(store.store(false, QUEUE, body.length, session -> {
+                BytesMessage message = session.createBytesMessage();
+                message.writeBytes(body);
+                message.setStringProperty("VigilMessageControlId", controlId);
+                message.setStringProperty("VigilPatientKeys", headerValue);
+                return message;
+            })).isTrue();
+        }
+        org.apache.activemq.artemis.core.server.Queue queue = broker.getActiveMQServer()
+                .locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(QUEUE));
+        int kept = 0;
+        try (var references = queue.browserIterator()) {
+            while (references.hasNext()) {
+                io.netty.buffer.ByteBuf buffer = references.next().getMessage().toCore().getBuffer();
+                assertThat(buffer.capacity() - buffer.writerIndex()).isLessThanOrEqualTo(DirectStore.MOST_UNUSED);
+                kept++;
+            }
+        }
+        assertThat(kept).isEqualTo(bodies.size());
+
+        List<Message> stored = drain(QUEUE);
+        assertThat(stored).hasSize(bodies.size());
+        for (int i = 0; i < stored.size(); i++) {
+            assertThat(stored.get(i).getBody(byte[].class)).as("body %d", i).isEqualTo(bodies.get(i));
+            assertThat(stored.get(i).getStringProperty("VigilMessageControlId")).isEqualTo("MSG-" + i);
+        }
+
+        for (int i = 0; i < 3; i++) {
+            byte[] body = bodies.get(i);
+            assertThat(store.store(false, QUEUE, body.length, session -> {
+                BytesMessage message = session.createBytesMessage();
+                message.writeBytes(body);
+                message.setStringProperty("VigilPatientKeys", "p".repeat(3000));
+                return message;
+            })).isTrue();
+        }
+        stopBroker();
+        startBroker();
+        List<Message> reloaded = drain(QUEUE);
+        assertThat(reloaded).extracting(m -> m.getBody(byte[].class)).containsExactlyElementsOf(bodies.subList(0, 3));
+        assertThat(reloaded).extracting(m -> m.getStringProperty("VigilPatientKeys")).containsOnly("p".repeat(3000));
+    }
+
     @Test
     void shouldLeaveABytesBodyOverTheLimitToTheClient() throws Exception {
         byte[] large = new byte[DirectStore.MOST_BYTES + 1];
