@@ -270,9 +270,9 @@ public final class FastSink {
 
     /**
      * The bytes of {@code word} (the first lowest) that end a plain run in a string: a quote, a backslash, a control
-     * character or a byte of a multi-byte character. Each such byte has its high bit set in the result, and the
-     * lowest bit set marks the first of them exactly (a subtraction's borrow only runs towards later bytes, from a
-     * byte already marked); zero when all eight are plain.
+     * character or a byte of a multi-byte character. Each such byte has its high bit set in the result; a byte after
+     * one of them may be marked too (a subtraction's borrow runs towards later bytes, from a byte already marked), so
+     * the lowest bit set marks the first of them exactly. Zero when all eight are plain.
      */
     static long special(long word) {
         long quote = word ^ (ONES * '"');
