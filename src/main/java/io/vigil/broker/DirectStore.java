@@ -70,7 +70,7 @@ public final class DirectStore {
      * This thread's sizes: [0] the body being stored (for the bytes message's first buffer), [1] the headers and
      * properties of the last bytes message it stored, encoded (0 before the first).
      */
-    private static final ThreadLocal<int[]> BODY_BYTES = ThreadLocal.withInitial(() -> new int[2]);
+    private static final ThreadLocal<int[]> SIZES = ThreadLocal.withInitial(() -> new int[2]);
 
     /** Builds messages as a session would, for a binding that only needs its message factories. */
     private static final Session MESSAGES = (Session) Proxy.newProxyInstance(DirectStore.class.getClassLoader(),
@@ -89,7 +89,7 @@ public final class DirectStore {
                 }
                 case "createBytesMessage" -> {
                     // room for the body the sender announced (store's bodyBytes) and the headers after it
-                    int[] sizes = BODY_BYTES.get();
+                    int[] sizes = SIZES.get();
                     int headers = sizes[1] > 0 ? Math.min(sizes[1] + HEADER_MARGIN, HEADER_ROOM) : HEADER_ROOM;
                     ActiveMQBytesMessage bytes = new NewBytesMessage(
                             message(ActiveMQBytesMessage.TYPE, sizes[0] + headers));
@@ -170,7 +170,7 @@ public final class DirectStore {
             return pass();
         }
         Message built;
-        int[] hint = BODY_BYTES.get();
+        int[] hint = SIZES.get();
         hint[0] = bodyBytes > 0 ? Math.min(bodyBytes, MOST_BYTES) : INITIAL_BUFFER;
         try {
             built = build.build(MESSAGES);
@@ -286,7 +286,7 @@ public final class DirectStore {
             return null;
         }
         if (jms instanceof ActiveMQBytesMessage) {
-            BODY_BYTES.get()[1] = encoded.getHeadersAndPropertiesEncodeSize();
+            SIZES.get()[1] = encoded.getHeadersAndPropertiesEncodeSize();
         }
         // the record the journal would hold, less its length: the encoded message. The broker keeps the buffer it was
         // written in (the client message is dropped) when little of it is unused, else a copy of it at its size.
