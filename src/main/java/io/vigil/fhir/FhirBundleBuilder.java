@@ -5,6 +5,7 @@ import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import io.vigil.model.DeviceInfo;
 import io.vigil.model.DeviceObservation;
 import io.vigil.model.ObservationBatch;
+import io.vigil.model.ObservationCode;
 import io.vigil.model.ObservationValue;
 import io.vigil.model.PatientRef;
 import io.vigil.normalize.CodeEntry;
@@ -22,11 +23,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
@@ -39,13 +42,25 @@ import org.hl7.fhir.r4.model.StringType;
  * (RiskAssessment, Flag, CommunicationRequest) and a Provenance. Every entry is a conditional create or update
  * on a stable identifier, so a resent message changes nothing; fullUrls derive from those identifiers, so the
  * same input always gives the same Bundle.
+ * <p>
+ * What every bundle repeats is made once and shared by the observations of all of them: an observation's code (per
+ * code as extracted; the code map is loaded once), the vital-signs category and the profile claims. Those elements
+ * carry their JSON ({@link FhirJson#fixed}), which the writer copies instead of writing them again; they are never
+ * changed once made (an observation that needs other meta gets its own).
  */
 public final class FhirBundleBuilder {
 
     private static final String DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
 
+    /** Shared codes and profile claims kept at most: far more than the code map has rows. */
+    private static final int MOST_SHARED = 4096;
+
+    private static final CodeableConcept VITAL_SIGNS = FhirJson.fixed(vitalSignsCategory());
+
     private final FhirContext fhir;
     private final Terminology terminology;
+    private final Map<ObservationCode, CodeableConcept> codes = new ConcurrentHashMap<>();
+    private final Map<String, Meta> profiles = new ConcurrentHashMap<>();
 
     public FhirBundleBuilder(FhirContext fhir, Terminology terminology) {
         // every reference of Vigil's bundles is a fullUrl or an identifier, never a resource object without an id:
@@ -134,7 +149,11 @@ public final class FhirBundleBuilder {
             Observation observation = BloodPressureGrouping.isCompletePanel(group)
                     ? panel(group, ids.get(first)) : single(first, ids.get(first), excludedObs.get(first));
             if (deidentified) {
-                observation.getMeta().getProfile().clear();
+                if (observation.hasMeta()) { // the profile claims go; the shared meta that holds them stays as it is
+                    Meta meta = observation.getMeta().copy();
+                    meta.getProfile().clear();
+                    observation.setMeta(meta);
+                }
                 observation.setEffective(new DateTimeType(Date.from(first.effective().toInstant()), TemporalPrecisionEnum.YEAR,
                         TimeZone.getTimeZone(first.effective().getOffset())));
             } else {
@@ -194,8 +213,8 @@ public final class FhirBundleBuilder {
         }
         String profile = entry(obs).map(e -> VitalSignProfiles.urlFor(e.vitalProfile(), v.ucum())).orElse(null);
         if (profile != null && obs.code().loinc() != null) {
-            o.getMeta().addProfile(profile);
-            o.addCategory(vitalSignsCategory());
+            claim(o, profile);
+            o.addCategory(VITAL_SIGNS);
         }
         return o;
     }
@@ -219,8 +238,8 @@ public final class FhirBundleBuilder {
             }
         }
         if (allMmHg) {
-            o.getMeta().addProfile(VitalSignProfiles.BASE + "bp");
-            o.addCategory(vitalSignsCategory());
+            claim(o, VitalSignProfiles.BASE + "bp");
+            o.addCategory(VITAL_SIGNS);
         }
         return o;
     }
@@ -240,7 +259,32 @@ public final class FhirBundleBuilder {
         return o;
     }
 
+    /** The observation claims the profile: in a meta of its own when it has one already, else in a shared one. */
+    private void claim(Observation o, String profile) {
+        if (o.hasMeta()) {
+            o.getMeta().addProfile(profile);
+            return;
+        }
+        Meta shared = profiles.get(profile);
+        if (shared == null) {
+            Meta meta = new Meta();
+            meta.addProfile(profile);
+            shared = profiles.size() < MOST_SHARED ? profiles.computeIfAbsent(profile, p -> FhirJson.fixed(meta)) : meta;
+        }
+        o.setMeta(shared);
+    }
+
+    /** The observation's code, shared by every observation of the same code as extracted. */
     private CodeableConcept code(DeviceObservation obs) {
+        CodeableConcept shared = codes.get(obs.code());
+        if (shared != null) {
+            return shared;
+        }
+        CodeableConcept made = newCode(obs);
+        return codes.size() < MOST_SHARED ? codes.computeIfAbsent(obs.code(), c -> FhirJson.fixed(made)) : made;
+    }
+
+    private CodeableConcept newCode(DeviceObservation obs) {
         CodeableConcept cc = new CodeableConcept();
         if (obs.code().loinc() != null) {
             cc.addCoding().setSystem(FhirSystems.LOINC).setCode(obs.code().loinc())

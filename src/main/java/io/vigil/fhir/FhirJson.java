@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.RecyclerPool;
 import io.vigil.support.LastUsedPool;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -63,6 +64,8 @@ public final class FhirJson {
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).recyclerPool(new RecentRecyclers()).build();
     /** Buffers of each kind kept at most: more than are ever in use at once on the cores the appliance is made for. */
     private static final int POOLED = 16;
+    /** Where {@link #fixed} keeps an element's JSON, in the element's user data (which HAPI's parser ignores). */
+    private static final String FIXED_JSON = "io.vigil.fhir.FhirJson.fixed";
     private static final Object START_OBJECT = new Object();
     private static final Object START_ARRAY = new Object();
 
@@ -76,6 +79,32 @@ public final class FhirJson {
 
     private FhirJson(JsonGenerator json) {
         this.json = json;
+    }
+
+    /**
+     * Makes the element's JSON now and keeps it with the element, so that every resource holding the element gets
+     * that JSON copied in instead of written again: for elements many resources share (an observation's code, a
+     * category, a profile claim), which must not change afterwards. An element this writer leaves to HAPI, or one with
+     * nothing to write, is returned as it is.
+     */
+    public static <T extends Element> T fixed(T element) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
+            new FhirJson(json).value(element);
+        } catch (NotWritten e) {
+            return element;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (bytes.size() > 0) {
+            element.setUserData(FIXED_JSON, new SerializedString(bytes.toString(StandardCharsets.UTF_8)));
+        }
+        return element;
+    }
+
+    /** Whether {@link #fixed} keeps JSON with the element. */
+    static boolean isFixed(Base element) {
+        return element.getUserData(FIXED_JSON) != null;
     }
 
     /** The resource's JSON, or null when it holds something this writer leaves to HAPI: {@link #utf8} as text. */
@@ -226,6 +255,12 @@ public final class FhirJson {
 
     private void value(Base value) throws IOException {
         if (value == null) {
+            return;
+        }
+        Object made = value.getUserData(FIXED_JSON);
+        if (made != null) {
+            flush();
+            json.writeRawValue((SerializableString) made);
             return;
         }
         if (value instanceof Resource resource) {

@@ -67,6 +67,40 @@ class FhirBundleBuilderTest {
                 .contains("\"effectiveDateTime\":\"2011-06-02T04:58:42+00:00\"");
     }
 
+    /**
+     * The code, category and profile claim every bundle repeats are made once and shared, each with its JSON made
+     * once (FhirJson.fixed); the bundles' JSON stays what HAPI writes, and a de-identified bundle, which drops the
+     * profile claims, leaves the shared ones as they were.
+     */
+    @Test
+    void shouldShareTheElementsEveryBundleRepeatsAndLeaveThemUnchanged() throws Exception {
+        Bundle first = bundleOf("04");
+        Bundle second = bundleOf("04");
+        Observation heartRate = observation(first, "8867-4");
+        Observation again = observation(second, "8867-4");
+        assertThat(again).isNotSameAs(heartRate);
+        assertThat(again.getCode()).isSameAs(heartRate.getCode()).matches(FhirJson::isFixed, "carries its JSON");
+        assertThat(again.getCategoryFirstRep()).isSameAs(heartRate.getCategoryFirstRep()).matches(FhirJson::isFixed,
+                "carries its JSON");
+        assertThat(again.getMeta()).isSameAs(heartRate.getMeta()).matches(FhirJson::isFixed, "carries its JSON");
+        Observation panel = observation(first, "85354-9");
+        assertThat(panel.getComponent()).allSatisfy(c -> assertThat(c.getCode()).matches(FhirJson::isFixed, "shared"));
+        assertThat(panel.getMeta().getProfile()).extracting(p -> p.getValue())
+                .containsExactly(VitalSignProfiles.BASE + "bp");
+        FhirJsonTest.assertSameAsHapi(first);
+        String before = TestPipeline.BUNDLES.toJson(first);
+
+        ObservationBatch batch = TestPipeline.extract(Samples.hl7("04"));
+        Bundle research = TestPipeline.BUNDLES.buildDeidentified(batch, "none", "HRESCH");
+        assertThat(observation(research, "8867-4").getMeta().getProfile()).isEmpty();
+        FhirJsonTest.assertSameAsHapi(research);
+
+        assertThat(heartRate.getMeta().getProfile()).extracting(p -> p.getValue())
+                .containsExactly(VitalSignProfiles.BASE + "heartrate");
+        assertThat(TestPipeline.BUNDLES.toJson(first)).isEqualTo(before);
+        assertThat(TestPipeline.BUNDLES.toJson(bundleOf("04"))).isEqualTo(before);
+    }
+
     @Test
     void shouldMakeEveryEntryIdempotent() throws Exception {
         assertThat(bundleOf("04").getEntry()).allSatisfy(e -> {

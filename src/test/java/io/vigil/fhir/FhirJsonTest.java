@@ -21,6 +21,8 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -250,6 +252,33 @@ public class FhirJsonTest {
         entry.getResponse().setStatus("201 Created");
 
         assertSameAsHapi(bundle);
+    }
+
+    /**
+     * An element's JSON made once (fixed) is what is written wherever the element is; an element the writer leaves to
+     * HAPI (here one with an extension) keeps no JSON, and a bundle holding it still goes to HAPI whole.
+     */
+    @Test
+    void shouldWriteFixedElementsAsMadeAndLeaveTheOthersAsTheyAre() {
+        CodeableConcept shared = FhirJson.fixed(new CodeableConcept(new Coding("http://loinc.org", "8867-4", "Heart rate"))
+                .setText("Heart rate \u00e9\"quoted\""));
+        assertThat(FhirJson.isFixed(shared)).isTrue();
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int i = 0; i < 3; i++) {
+            Observation o = new Observation().setStatus(Observation.ObservationStatus.FINAL).setCode(shared);
+            o.addCategory(shared);
+            bundle.addEntry().setFullUrl("urn:uuid:00000000-0000-0000-0000-00000000000" + i).setResource(o);
+        }
+        assertSameAsHapi(bundle);
+
+        CodeableConcept extended = new CodeableConcept().setText("with an extension");
+        extended.addExtension("http://example.org/x", new StringType("x"));
+        assertThat(FhirJson.fixed(extended)).isSameAs(extended);
+        assertThat(FhirJson.isFixed(extended)).isFalse();
+        Observation o = new Observation().setStatus(Observation.ObservationStatus.FINAL).setCode(extended);
+        assertThat(FhirJson.write(new Bundle().addEntry(new Bundle.BundleEntryComponent().setResource(o)))).isNull();
+        assertThat(FhirJson.isFixed(new CodeableConcept())).isFalse();
+        assertThat(FhirJson.isFixed(FhirJson.fixed(new CodeableConcept()))).as("nothing to write").isFalse();
     }
 
     /** Written by Vigil's writer (not left to HAPI), and the same text as HAPI's. */
