@@ -26,6 +26,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQTextMessage;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores a message on the embedded broker from the sender's own thread, straight into the broker's post office and
@@ -43,6 +45,8 @@ import org.apache.activemq.artemis.utils.UUIDGenerator;
  * embedded or not running.
  */
 public final class DirectStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectStore.class);
 
     /** Messages larger than this (encoded) go through the JMS client, which stores large messages apart. */
     static final int MOST_BYTES = 64 * 1024;
@@ -230,6 +234,33 @@ public final class DirectStore {
                 failed.accept("journal error " + errorCode + ": " + errorMessage);
             }
         });
+    }
+
+    /**
+     * Has what this thread stores complete on the thread that learns it is on disk, the journal's, instead of on a
+     * thread of the broker's pool woken for it: the broker's own follow-up (the message put on its queue) and the
+     * actions of {@link #afterStored}, which must then be short and must not wait (the MLLP listener's ACK, written to
+     * a socket that does not block). The journal syncs the messages of many senders at once, and each sync woke a pool
+     * thread per sending thread to run them. Call it on the thread before it stores anything.
+     *
+     * @return false when the embedded broker is not running (nothing changed: call again later)
+     */
+    public boolean completeOnJournalThread() {
+        if (server == null || !server.isActive() || server.getStorageManager() == null) {
+            return false;
+        }
+        StorageManager storage = server.getStorageManager();
+        storage.setContext(storage.newContext(DirectStore::runHere));
+        return true;
+    }
+
+    /** Runs a completion where the journal calls it; a failing one is logged, as the broker's pool would. */
+    private static void runHere(Runnable completion) {
+        try {
+            completion.run();
+        } catch (RuntimeException e) {
+            LOG.warn("A completion of a stored message failed on the journal's thread: {}", e.toString(), e);
+        }
     }
 
     /** Leaves the message to the caller: nothing of it is stored. */

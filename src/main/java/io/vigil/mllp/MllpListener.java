@@ -225,6 +225,8 @@ public class MllpListener extends DefaultConsumer {
         private final Queue<MllpConnection> roomy = new ConcurrentLinkedQueue<>();
         private long lastIdleCheck = System.nanoTime();
         private volatile boolean alive = true;
+        /** Whether this thread's stores complete (and its ACKs are written) on the journal's thread. */
+        private boolean completesOnJournal;
 
         Loop(Selector selector) {
             this.selector = selector;
@@ -358,6 +360,9 @@ public class MllpListener extends DefaultConsumer {
                 byte[] frame = frames.next();
                 if (frame == null) {
                     break;
+                }
+                if (!completesOnJournal) {
+                    completesOnJournal = store.completeOnJournalThread();
                 }
                 process(connection, frame);
             }

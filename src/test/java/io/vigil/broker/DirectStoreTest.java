@@ -302,6 +302,62 @@ class DirectStoreTest {
         assertThat(store.stored()).isEqualTo(1000);
     }
 
+    /**
+     * A sending thread whose completions run where the journal learns its messages are on disk: each message's
+     * action runs once it is stored, in the order stored, on the journal's own thread (or at once on the sender's,
+     * when nothing is pending), never on a thread of the broker's pool woken for it; and every message is on its
+     * queue. A thread that did not ask has its actions run on the pool, as before.
+     */
+    @Test
+    void shouldCompleteOnTheJournalsThreadWhenTheSenderAsks() throws Exception {
+        List<String> asked = sendWithActions(true, "asked", 200);
+        assertThat(asked).hasSize(200).allSatisfy(thread ->
+                assertThat(thread).isIn("activemq-buffer-timeout", "vigil-test-sender-asked"));
+        assertThat(asked).contains("activemq-buffer-timeout");
+        List<Message> stored = drain(QUEUE);
+        assertThat(stored).extracting(m -> ((TextMessage) m).getText())
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 200).mapToObj(i -> "asked:" + i).toList());
+
+        List<String> pooled = sendWithActions(false, "pooled", 200);
+        assertThat(pooled).hasSize(200).anySatisfy(thread ->
+                assertThat(thread).isNotIn("activemq-buffer-timeout", "vigil-test-sender-pooled"));
+        assertThat(drain(QUEUE)).hasSize(200);
+
+        broker.getActiveMQServer().stop();
+        assertThat(store.completeOnJournalThread()).isFalse();
+        assertThat(new DirectStore(null, Duration.ofSeconds(1)).completeOnJournalThread()).isFalse();
+    }
+
+    /** Stores {@code count} messages on a new thread, each with an action once on disk: the threads they ran on. */
+    private List<String> sendWithActions(boolean onJournal, String name, int count) throws Exception {
+        List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(count);
+        ExecutorService sender = Executors.newSingleThreadExecutor(r -> new Thread(r, "vigil-test-sender-" + name));
+        try {
+            sender.submit(() -> {
+                if (onJournal) {
+                    assertThat(store.completeOnJournalThread()).isTrue();
+                }
+                for (int n = 0; n < count; n++) {
+                    int number = n;
+                    assertThat(store.store(false, QUEUE, 0, text(name + ":" + n, "S"), false)).isTrue();
+                    store.afterStored(() -> {
+                        threads.add(Thread.currentThread().getName());
+                        order.add(number);
+                        done.countDown();
+                    }, failure -> { });
+                }
+                return null;
+            }).get();
+            assertThat(done.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("every action ran").isTrue();
+        } finally {
+            sender.shutdownNow();
+        }
+        assertThat(order).isSorted();
+        return threads;
+    }
+
     @Test
     void shouldStoreOnATopicForEachOfItsSubscriptions() throws Exception {
         assertThat(store.store(true, TOPIC, text("alert", "MSG-9"))).isTrue();
