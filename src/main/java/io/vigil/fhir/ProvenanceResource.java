@@ -22,6 +22,12 @@ final class ProvenanceResource {
     static final String PAYLOAD_HASH = "urn:vigil:payload-sha256";
     private static final String PARTICIPANT = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 
+    /** The agents' roles and Vigil as the assembler, the same in every Provenance: made once, JSON included. */
+    private static final CodeableConcept PERFORMER = FhirJson.fixed(type("performer", "Performer"));
+    private static final CodeableConcept INFORMANT = FhirJson.fixed(type("informant", "Informant"));
+    private static final CodeableConcept ASSEMBLER = FhirJson.fixed(type("assembler", "Assembler"));
+    private static final Reference VIGIL = FhirJson.fixed(new Reference().setDisplay("Vigil"));
+
     private ProvenanceResource() {
     }
 
@@ -33,11 +39,11 @@ final class ProvenanceResource {
         Source source = batch.source();
         provenance.setRecorded(Date.from(source.receivedAt()));
         if (deviceUrl != null) {
-            provenance.addAgent().setType(type("performer", "Performer")).setWho(new Reference(deviceUrl));
+            provenance.addAgent().setType(PERFORMER).setWho(new Reference(deviceUrl));
         }
-        provenance.addAgent().setType(type("informant", "Informant"))
+        provenance.addAgent().setType(INFORMANT)
                 .setWho(new Reference().setDisplay(source.protocol() + " sender " + source.sender()));
-        provenance.addAgent().setType(type("assembler", "Assembler")).setWho(new Reference().setDisplay("Vigil"));
+        provenance.addAgent().setType(ASSEMBLER).setWho(VIGIL);
         provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(new Reference()
                 .setIdentifier(new Identifier().setSystem(MESSAGE_ID).setValue(source.messageId())).setDisplay("source message"));
         provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(new Reference()
@@ -64,7 +70,7 @@ final class ProvenanceResource {
         }
         int year = batch.observations().isEmpty() ? 1970 : batch.observations().get(0).effective().getYear();
         provenance.setRecorded(Date.from(java.time.LocalDate.of(year, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()));
-        provenance.addAgent().setType(type("assembler", "Assembler")).setWho(new Reference().setDisplay("Vigil"));
+        provenance.addAgent().setType(ASSEMBLER).setWho(VIGIL);
         provenance.addReason(new CodeableConcept().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason",
                 purposeOfUse, null)));
         for (String policy : List.of("urn:vigil:mappings:" + mappingVersion, "urn:vigil:rules:" + ruleSetVersion,

@@ -68,7 +68,7 @@ class FhirBundleBuilderTest {
     }
 
     /**
-     * The code, category and profile claim every bundle repeats are made once and shared, each with its JSON made
+     * The code, category, profile claim and Provenance roles every bundle repeats are made once and shared, each with its JSON made
      * once (FhirJson.fixed); the bundles' JSON stays what HAPI writes, and a de-identified bundle, which drops the
      * profile claims, leaves the shared ones as they were.
      */
@@ -87,6 +87,11 @@ class FhirBundleBuilderTest {
         assertThat(panel.getComponent()).allSatisfy(c -> assertThat(c.getCode()).matches(FhirJson::isFixed, "shared"));
         assertThat(panel.getMeta().getProfile()).extracting(p -> p.getValue())
                 .containsExactly(VitalSignProfiles.BASE + "bp");
+        org.hl7.fhir.r4.model.Provenance provenance = (org.hl7.fhir.r4.model.Provenance) first.getEntry()
+                .get(first.getEntry().size() - 1).getResource();
+        assertThat(provenance.getAgent()).hasSize(3).allSatisfy(agent ->
+                assertThat(agent.getType()).matches(FhirJson::isFixed, "a shared role"));
+        assertThat(provenance.getAgent().get(2).getWho()).matches(FhirJson::isFixed, "Vigil, shared");
         FhirJsonTest.assertSameAsHapi(first);
         String before = TestPipeline.BUNDLES.toJson(first);
 
