@@ -689,15 +689,32 @@ public final class FhirJson {
         pending.clear();
     }
 
-    /** A field's name as JSON, made once: names come from the model's definitions, a few hundred at most. */
+    /**
+     * A field's name as JSON, made once: names come from the model's definitions, a few hundred at most. They are
+     * constants (this writer's literals, the model's property names), so the name found last at a slot chosen by the
+     * string's identity answers first ({@link #NAME_SLOTS}), before the map.
+     */
     private static SerializableString fieldName(String name) {
+        int slot = System.identityHashCode(name) & (NAME_SLOTS.length - 1);
+        Name recent = NAME_SLOTS[slot];
+        if (recent != null && recent.text() == name) {
+            return recent.json();
+        }
         SerializableString known = NAMES.get(name);
         if (known == null) {
             known = new SerializedString(name);
             NAMES.putIfAbsent(name, known);
         }
+        NAME_SLOTS[slot] = new Name(name, known);
         return known;
     }
+
+    /** A field name and its JSON, as {@link #NAME_SLOTS} holds them (immutable, so shared between threads as is). */
+    private record Name(String text, SerializableString json) {
+    }
+
+    /** Names last looked up, by their string's identity: an array read instead of a map lookup for every field. */
+    private static final Name[] NAME_SLOTS = new Name[512];
 
     /**
      * A choice element (value[x]) is named by the type it holds: valueQuantity, effectiveDateTime. Each class names
