@@ -24,10 +24,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Element;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Observation;
@@ -265,23 +267,24 @@ public final class FhirBundleBuilder {
             o.getMeta().addProfile(profile);
             return;
         }
-        Meta shared = profiles.get(profile);
-        if (shared == null) {
-            Meta meta = new Meta();
-            meta.addProfile(profile);
-            shared = profiles.size() < MOST_SHARED ? profiles.computeIfAbsent(profile, p -> FhirJson.fixed(meta)) : meta;
-        }
-        o.setMeta(shared);
+        o.setMeta(shared(profiles, profile, () -> new Meta().addProfile(profile)));
     }
 
     /** The observation's code, shared by every observation of the same code as extracted. */
     private CodeableConcept code(DeviceObservation obs) {
-        CodeableConcept shared = codes.get(obs.code());
+        return shared(codes, obs.code(), () -> newCode(obs));
+    }
+
+    /**
+     * The element kept for the key, else one made and kept with its JSON ({@link FhirJson#fixed}); past
+     * {@link #MOST_SHARED} kept, one made for this observation alone.
+     */
+    private static <K, E extends Element> E shared(Map<K, E> kept, K key, Supplier<E> make) {
+        E shared = kept.get(key);
         if (shared != null) {
             return shared;
         }
-        CodeableConcept made = newCode(obs);
-        return codes.size() < MOST_SHARED ? codes.computeIfAbsent(obs.code(), c -> FhirJson.fixed(made)) : made;
+        return kept.size() < MOST_SHARED ? kept.computeIfAbsent(key, k -> FhirJson.fixed(make.get())) : make.get();
     }
 
     private CodeableConcept newCode(DeviceObservation obs) {
